@@ -1,0 +1,42 @@
+# Roster: `make run` serves a demo on http://127.0.0.1:8000, `make test` runs the suite on PostgreSQL.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv run test lint schema
+
+# ---- virtualenv: reinstalled only when requirements.txt is newer than the stamp ----
+venv: $(STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+# ---- development server: SQLite and in-process tasks unless DATABASE_URL / REDIS_URL are set ----
+run: export DEBUG ?= 1
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# ---- test suite: PostgreSQL and Redis on loopback (the environment may override both URLs) ----
+test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/roster
+test: export REDIS_URL ?= redis://127.0.0.1:6379/0
+test: venv
+	scripts/ensure-services.sh
+	$(PY) -m pytest -n auto
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+schema: export DEBUG ?= 1
+schema: venv
+	$(PY) manage.py spectacular --validate --fail-on-warn --file schema.yaml

@@ -1,0 +1,312 @@
+"""API plumbing shared by every app: Zou's error envelope, list pagination and field trimming, and the
+generic `/data/<collection>` viewset that the people and departments apps specialize."""
+
+import logging
+import math
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
+from django.http import Http404, JsonResponse
+from django.urls import re_path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from config.errors import ApplicationError, NotFound, field_error
+from config.filters import parse_bool
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PAGE_LIMIT = 100
+
+
+def api_path(route: str, view, name: str | None = None):
+    """A route with Zou's optional trailing slash (`strict_slashes = False`)."""
+    return re_path(rf"^{route}/?$", view, name=name)
+
+
+def error_body(message: str, data: Any = None, **extra) -> dict:
+    body = {"error": True, "message": message, "data": data}
+    body.update(extra)
+    return body
+
+
+def _validation_errors(detail) -> list[dict]:
+    errors = []
+    if isinstance(detail, dict):
+        for field, messages in detail.items():
+            if isinstance(messages, dict):
+                for sub in _validation_errors(messages):
+                    errors.append({"field": f"{field}.{sub['field']}", "message": sub["message"]})
+                continue
+            if not isinstance(messages, list):
+                messages = [messages]
+            for message in messages:
+                if isinstance(message, dict):
+                    for sub in _validation_errors(message):
+                        errors.append({"field": f"{field}.{sub['field']}", "message": sub["message"]})
+                else:
+                    name = "body" if field == "non_field_errors" else field
+                    errors.append({"field": name, "message": str(message)})
+    elif isinstance(detail, list):
+        errors.extend({"field": "body", "message": str(message)} for message in detail)
+    else:
+        errors.append({"field": "body", "message": str(detail)})
+    return errors
+
+
+def validation_error_response(detail) -> Response:
+    errors = _validation_errors(detail)
+    message = f"{errors[0]['field']}: {errors[0]['message']}" if len(errors) == 1 else "Validation error."
+    return Response(error_body(message, {"errors": errors}), status=status.HTTP_400_BAD_REQUEST)
+
+
+def zou_exception_handler(exc, context):
+    """Every error leaves as `{"error": true, "message": ..., "data": ...}` with Zou's status codes."""
+    if isinstance(exc, ApplicationError):
+        return Response(error_body(exc.message, exc.data, **exc.extra), status=exc.status)
+    if isinstance(exc, drf_exceptions.ValidationError):
+        return validation_error_response(exc.detail)
+    if isinstance(exc, drf_exceptions.ParseError):
+        return Response(error_body(f"Data are empty or malformed: {exc.detail}"), status=400)
+    if isinstance(exc, (Http404, drf_exceptions.NotFound)):
+        return Response(error_body("Not found."), status=404)
+    if isinstance(exc, (PermissionDenied, drf_exceptions.PermissionDenied)):
+        return Response(error_body("You are not allowed to do this."), status=403)
+    if isinstance(exc, ValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
+        return validation_error_response(detail)
+    if isinstance(exc, IntegrityError):
+        return Response(error_body("A record with the same unique values already exists."), status=400)
+    if isinstance(exc, drf_exceptions.APIException):
+        response = Response(error_body(str(exc.detail)), status=exc.status_code)
+        if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
+            response.status_code = 401
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+        if exc.status_code == 422:
+            response.data["msg"] = str(exc.detail)
+        return response
+    return None
+
+
+def json_404(request, exception=None):
+    return JsonResponse(error_body("Not found."), status=404)
+
+
+def json_500(request):
+    return JsonResponse(error_body("Internal server error."), status=500)
+
+
+def query_flag(params, name: str, default: bool = False) -> bool:
+    """`relations`, `force` and `with_pass_hash` are true only when spelled true (any case), as in Zou."""
+    value = params.get(name)
+    if value is None:
+        return default
+    return str(value).strip().lower() == "true"
+
+
+def parse_uuid(raw, *, status_code: int = 400, message: str = "Malformed ID.") -> uuid.UUID:
+    try:
+        return uuid.UUID(str(raw))
+    except (ValueError, TypeError, AttributeError):
+        raise ApplicationError(message, status=status_code) from None
+
+
+def request_dict(request, *, required: bool = True) -> dict:
+    """The body as a dict: JSON first, else form fields, else the query string (Zou's login fallback)."""
+    data = request.data
+    if hasattr(data, "dict"):
+        data = data.dict()
+    if isinstance(data, dict) and data:
+        return dict(data)
+    if isinstance(data, dict) and not data and request.query_params:
+        return request.query_params.dict()
+    if isinstance(data, dict) and not required:
+        return {}
+    if not isinstance(data, dict) or not data:
+        raise ApplicationError("Data are empty. Please send a JSON object.")
+    return dict(data)
+
+
+def trim_fields(rows: list[dict], fields_param: str | None) -> list[dict]:
+    if not fields_param:
+        return rows
+    wanted = {name.strip() for name in fields_param.split(",") if name.strip()} | {"id", "type"}
+    return [{k: v for k, v in row.items() if k in wanted} for row in rows]
+
+
+def parse_positive_int(params, name: str, default: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise field_error(name, f"{name} must be an integer.") from None
+
+
+class ZouCrudViewSet(viewsets.GenericViewSet):
+    """Zou's generic `/data/<collection>[/<id>]` behaviour (zou-api.md section 0).
+
+    Subclasses provide: `filterset_class`, `output_serializer_class`, `input_serializer_class`,
+    `required_permissions`, `list_ordering`, and the service calls `perform_create/update/destroy`.
+    """
+
+    lookup_value_regex = "[^/]+"
+    list_ordering: tuple[str, ...] = ("name",)
+    paginated_ordering = ("-updated_at", "-created_at", "id")
+    filterset_class = None
+    output_serializer_class = None
+    input_serializer_class = None
+    filter_backends: list = []
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update") and self.input_serializer_class is not None:
+            return self.input_serializer_class
+        return self.output_serializer_class
+
+    # Hooks -------------------------------------------------------------------------------------------
+    def get_list_queryset(self, *, relations: bool):
+        return self.get_queryset()
+
+    def allowed_filters(self) -> frozenset[str]:
+        return frozenset(self.filterset_class.base_filters)
+
+    def serialize(self, instances, *, many: bool, relations: bool) -> Any:
+        serializer = self.output_serializer_class(
+            instances, many=many, context={"request": self.request, "relations": relations}
+        )
+        return serializer.data
+
+    def perform_create(self, data: dict):
+        raise NotImplementedError
+
+    def perform_update(self, instance, data: dict):
+        raise NotImplementedError
+
+    def perform_destroy(self, instance, *, force: bool) -> None:
+        raise NotImplementedError
+
+    # Shared helpers ----------------------------------------------------------------------------------
+    def get_object(self):
+        pk = parse_uuid(self.kwargs["pk"])
+        instance = self.get_queryset().filter(pk=pk).first()
+        if instance is None:
+            raise NotFound(f"{self.output_serializer_class.zou_type} not found.")
+        return instance
+
+    def validated_input(self, *, partial: bool, instance=None) -> dict:
+        body = request_dict(self.request)
+        serializer_class = self.input_serializer_class
+        known = set(serializer_class().fields)
+        if partial:
+            body = {k: v for k, v in body.items() if k in known}
+        else:
+            unknown = sorted(set(body) - known)
+            if unknown:
+                raise field_error(unknown[0], f"Unknown field: {unknown[0]}.")
+        serializer = serializer_class(instance=instance, data=body, partial=partial,
+                                      context={"request": self.request})
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    # Actions -----------------------------------------------------------------------------------------
+    def list(self, request, *args, **kwargs):
+        params = request.query_params
+        relations = query_flag(params, "relations")
+        self.filterset_class.check_keys(params, allowed=self.allowed_filters())
+        queryset = self.get_list_queryset(relations=relations)
+        filterset = self.filterset_class(data=params, queryset=queryset, request=request)
+        queryset = filterset.qs
+        if "page" not in params:
+            rows = self.serialize(queryset.order_by(*self.list_ordering), many=True, relations=relations)
+            return Response(trim_fields(rows, params.get("fields")))
+        page = parse_positive_int(params, "page", 1)
+        limit = parse_positive_int(params, "limit", DEFAULT_PAGE_LIMIT)
+        if limit < 1:
+            raise field_error("limit", "limit must be a positive integer.")
+        total = queryset.count()
+        offset = (page - 1) * limit
+        rows = []
+        if page >= 1 and offset < total:
+            window = queryset.order_by(*self.paginated_ordering)[offset:offset + limit]
+            rows = self.serialize(window, many=True, relations=relations)
+        return Response({
+            "data": trim_fields(rows, params.get("fields")),
+            "total": total,
+            "nb_pages": math.ceil(total / limit),
+            "limit": limit,
+            "offset": offset,
+            "page": page,
+        })
+
+    def retrieve(self, request, *args, **kwargs):
+        relations = query_flag(request.query_params, "relations", default=True)
+        return Response(self.serialize(self.get_object(), many=False, relations=relations))
+
+    def create(self, request, *args, **kwargs):
+        instance = self.perform_create(self.validated_input(partial=False))
+        return Response(self.serialize(instance, many=False, relations=True), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        instance = self.perform_update(instance, self.validated_input(partial=True, instance=instance))
+        return Response(self.serialize(instance, many=False, relations=True))
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        self.perform_destroy(instance, force=query_flag(request.query_params, "force"))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+ZOU_LIST_PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="Switches to the paginated envelope."),
+    OpenApiParameter("limit", OpenApiTypes.INT, description="Rows per page (default 100)."),
+    OpenApiParameter("relations", OpenApiTypes.STR, description="'true' adds relation id lists."),
+    OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated keys to keep (id, type kept)."),
+]
+
+ERROR_RESPONSE = inline_serializer(
+    "ZouError",
+    {"error": serializers.BooleanField(), "message": serializers.CharField(),
+     "data": serializers.JSONField(allow_null=True)},
+)
+
+
+def zou_crud_schema(output, input_serializer, *, name: str):
+    """`extend_schema` for the five generic actions of one collection."""
+    errors = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
+    return {
+        "list": extend_schema(
+            summary=f"List {name}", parameters=ZOU_LIST_PARAMETERS,
+            responses={200: OpenApiResponse(output(many=True),
+                                            description="A bare array, or the page envelope with `page`."),
+                       **errors},
+        ),
+        "retrieve": extend_schema(summary=f"Get one of {name}", responses={200: output, **errors}),
+        "create": extend_schema(summary=f"Create one of {name}", request=input_serializer,
+                                responses={201: output, **errors}),
+        "update": extend_schema(summary=f"Update one of {name}", request=input_serializer,
+                                responses={200: output, **errors}),
+        "destroy": extend_schema(
+            summary=f"Delete one of {name}",
+            parameters=[OpenApiParameter("force", OpenApiTypes.STR)],
+            responses={204: None, **errors},
+        ),
+    }
+
+
+__all__ = ["ZouCrudViewSet", "parse_bool", "zou_crud_schema", "api_path"]
+
+
+class ZouRouter(SimpleRouter):
+    """Routes that match with or without the trailing slash, as Zou's `strict_slashes = False`."""
+
+    def __init__(self):
+        super().__init__()
+        self.trailing_slash = "/?"

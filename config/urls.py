@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from people.api.views import ApiRootView
+
+
+class BareApiRootView(ApiRootView):
+    """`GET /api` without the slash, the same answer; documented once under `/api/`."""
+
+    schema = None
+
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("", include("people.api.urls")),
+    path("", include("departments.api.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    re_path(r"^api$", BareApiRootView.as_view(), name="api-root-bare"),
+    path("api/", include(api_patterns)),
+]
+
+handler404 = "config.api.json_404"
+handler500 = "config.api.json_500"

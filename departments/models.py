@@ -1,0 +1,143 @@
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+
+from config.db import ZouModel
+
+hex_color_validator = RegexValidator(
+    r"^(#[0-9A-Fa-f]{6})?$", "Color must be a hex color such as #1A2B3C (or empty)."
+)
+
+
+class Position(models.TextChoices):
+    SUPERVISOR = "supervisor", "Supervisor"
+    LEAD = "lead", "Lead"
+    ARTIST = "artist", "Artist"
+
+
+class Seniority(models.TextChoices):
+    SENIOR = "senior", "Senior"
+    MID = "mid", "Mid"
+    JUNIOR = "junior", "Junior"
+
+
+class Studio(ZouModel):
+    name = models.CharField(max_length=80, unique=True)
+    color = models.CharField(max_length=7, blank=True, default="", validators=[hex_color_validator])
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(ZouModel):
+    name = models.CharField(max_length=80, unique=True)
+    color = models.CharField(max_length=7, blank=True, default="", validators=[hex_color_validator])
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Software(ZouModel):
+    name = models.CharField(max_length=40, unique=True)
+    short_name = models.CharField(max_length=20)
+    archived = models.BooleanField(default=False)
+    version = models.CharField(max_length=20, null=True, blank=True)
+    file_extension = models.CharField(max_length=20)
+    secondary_extensions = models.JSONField(null=True, blank=True)
+    monthly_cost = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    inventory_amount = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    departments = models.ManyToManyField(
+        Department, through="SoftwareDepartmentLink", related_name="softwares", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "software"
+
+    def __str__(self):
+        return self.name
+
+
+class HardwareItem(ZouModel):
+    name = models.CharField(max_length=40, unique=True)
+    short_name = models.CharField(max_length=20)
+    archived = models.BooleanField(default=False)
+    monthly_cost = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    inventory_amount = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    departments = models.ManyToManyField(
+        Department, through="HardwareItemDepartmentLink", related_name="hardware_items", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SoftwareDepartmentLink(ZouModel):
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="software_links")
+    software = models.ForeignKey(Software, on_delete=models.CASCADE, related_name="department_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["department", "software"], name="unique_software_department_link")
+        ]
+
+
+class HardwareItemDepartmentLink(ZouModel):
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="hardware_item_links")
+    hardware_item = models.ForeignKey(HardwareItem, on_delete=models.CASCADE, related_name="department_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "hardware_item"], name="unique_hardware_item_department_link"
+            )
+        ]
+
+
+class SalaryScale(ZouModel):
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="salary_scales")
+    position = models.CharField(max_length=20, choices=Position.choices, default=Position.ARTIST)
+    seniority = models.CharField(max_length=20, choices=Seniority.choices, default=Seniority.MID)
+    salary = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["department__name", "position", "seniority"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "position", "seniority"], name="unique_salary_scale_cell"
+            )
+        ]
+
+
+class Organisation(ZouModel):
+    """The studio's own settings; there is one row, created as "Kitsu" on first use like Zou does."""
+
+    name = models.CharField(max_length=80, default="Kitsu")
+    hours_by_day = models.FloatField(default=8, validators=[MinValueValidator(0)])
+    has_avatar = models.BooleanField(default=False)
+    use_original_file_name = models.BooleanField(default=False)
+    timesheets_locked = models.BooleanField(default=False)
+    format_duration_in_hours = models.BooleanField(default=False)
+    hd_by_default = models.BooleanField(default=False)
+    dark_theme_by_default = models.BooleanField(default=False)
+    chat_token_slack = models.CharField(max_length=80, blank=True, default="")
+    chat_webhook_mattermost = models.CharField(max_length=80, blank=True, default="")
+    chat_token_discord = models.CharField(max_length=80, blank=True, default="")
+
+    CHAT_SECRET_FIELDS = ("chat_token_slack", "chat_webhook_mattermost", "chat_token_discord")
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,226 @@
+"""Person shapes: the safe and minimal output forms of Zou (zou-api.md 3.3) and the write input."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.serializers import StrictChoiceField, ZouModelSerializer
+from departments.models import Position, Seniority, Studio
+from people.models import (
+    Appearance,
+    AuthenticationMethod,
+    ContractType,
+    DesktopLoginLog,
+    Person,
+    PersonStatus,
+    Role,
+    TwoFactorMethod,
+)
+from people.selectors import person_department_ids
+
+SAFE_FIELDS = [
+    "id", "type", "created_at", "updated_at", "first_name", "last_name", "full_name", "email", "username",
+    "phone", "country", "contract_type", "job_title", "active", "status", "archived", "last_presence",
+    "desktop_login", "totp_enabled", "email_otp_enabled", "fido_enabled",
+    "preferred_two_factor_authentication", "shotgun_id", "timezone", "locale", "use_12_hour_clock",
+    "display_date_format", "appearance", "data", "role", "position", "seniority", "daily_salary",
+    "has_avatar", "notifications_enabled", "notifications_slack_enabled", "notifications_slack_userid",
+    "notifications_mattermost_enabled", "notifications_mattermost_userid", "notifications_discord_enabled",
+    "notifications_discord_userid", "is_bot", "is_guest", "expiration_date", "authentication_method",
+    "is_generated_from_ldap", "ldap_uid", "studio_id", "manager_id", "departments",
+]
+MINIMAL_FIELDS = [
+    "id", "type", "first_name", "last_name", "full_name", "has_avatar", "active", "departments", "studio_id",
+    "role", "desktop_login", "is_bot",
+]
+
+
+class _PersonOutput(ZouModelSerializer):
+    zou_type = "Person"
+    full_name = serializers.CharField(read_only=True)
+    studio_id = serializers.UUIDField(read_only=True, allow_null=True)
+    departments = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uuid"}})
+    def get_departments(self, person) -> list[str]:
+        return person_department_ids(person) if self.context.get("relations") else []
+
+
+class PersonSafeSerializer(_PersonOutput):
+    """Every column but the secrets; `departments` only when relations are asked for."""
+
+    manager_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = SAFE_FIELDS
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("relations"):
+            data.pop("departments", None)
+        return data
+
+
+class PersonSafeWithTokenSerializer(PersonSafeSerializer):
+    """What create and update return: a bot's fresh API token appears once, here."""
+
+    access_token = serializers.CharField(read_only=True, required=False)
+
+    class Meta(PersonSafeSerializer.Meta):
+        fields = [*SAFE_FIELDS, "access_token"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        token = self.context.get("access_token")
+        if token:
+            data["access_token"] = token
+        else:
+            data.pop("access_token", None)
+        return data
+
+
+class PersonMinimalSerializer(_PersonOutput):
+    class Meta:
+        model = Person
+        fields = MINIMAL_FIELDS
+
+
+class PersonInputSerializer(serializers.Serializer):
+    """Types only; the rules (uniqueness, limits, formats, who may set what) live in people.services."""
+
+    first_name = serializers.CharField(max_length=80, allow_blank=True)
+    last_name = serializers.CharField(max_length=80, allow_blank=True, required=False)
+    email = serializers.CharField(max_length=254, allow_null=True, allow_blank=True, required=False)
+    username = serializers.CharField(max_length=80, allow_null=True, allow_blank=True, required=False)
+    password = serializers.CharField(allow_null=True, required=False, write_only=True, trim_whitespace=False)
+    phone = serializers.CharField(max_length=30, allow_blank=True, allow_null=True, required=False)
+    country = serializers.CharField(max_length=20, allow_null=True, allow_blank=True, required=False,
+                                    trim_whitespace=False)
+    contract_type = StrictChoiceField(ContractType.choices, field_label="contract_type", required=False)
+    job_title = serializers.CharField(max_length=120, allow_blank=True, required=False)
+    active = serializers.BooleanField(required=False)
+    status = StrictChoiceField(PersonStatus.choices, field_label="status", required=False)
+    archived = serializers.BooleanField(required=False)
+    last_presence = serializers.DateField(allow_null=True, required=False)
+    desktop_login = serializers.CharField(max_length=80, allow_blank=True, allow_null=True, required=False)
+    timezone = serializers.CharField(max_length=64, required=False)
+    locale = serializers.JSONField(required=False)
+    use_12_hour_clock = serializers.BooleanField(required=False)
+    display_date_format = serializers.JSONField(required=False, allow_null=True)
+    appearance = StrictChoiceField(Appearance.choices, field_label="appearance", required=False)
+    data = serializers.JSONField(required=False, allow_null=True)
+    role = StrictChoiceField(Role.choices, field_label="role", required=False)
+    position = StrictChoiceField(Position.choices, field_label="position", required=False, allow_null=True)
+    seniority = StrictChoiceField(Seniority.choices, field_label="seniority", required=False, allow_null=True)
+    daily_salary = serializers.IntegerField(min_value=0, required=False)
+    notifications_enabled = serializers.BooleanField(required=False)
+    notifications_slack_enabled = serializers.BooleanField(required=False)
+    notifications_slack_userid = serializers.CharField(max_length=60, allow_blank=True, required=False)
+    notifications_mattermost_enabled = serializers.BooleanField(required=False)
+    notifications_mattermost_userid = serializers.CharField(max_length=60, allow_blank=True, required=False)
+    notifications_discord_enabled = serializers.BooleanField(required=False)
+    notifications_discord_userid = serializers.CharField(max_length=60, allow_blank=True, required=False)
+    is_bot = serializers.BooleanField(required=False)
+    is_guest = serializers.BooleanField(required=False)
+    expiration_date = serializers.DateField(
+        allow_null=True, required=False, input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Expiration date is not valid."},
+    )
+    authentication_method = StrictChoiceField(
+        AuthenticationMethod.choices, field_label="authentication_method", required=False
+    )
+    is_generated_from_ldap = serializers.BooleanField(required=False)
+    ldap_uid = serializers.CharField(max_length=60, allow_null=True, allow_blank=True, required=False)
+    studio_id = serializers.UUIDField(allow_null=True, required=False)
+    manager_id = serializers.UUIDField(allow_null=True, required=False)
+    shotgun_id = serializers.IntegerField(allow_null=True, required=False)
+    preferred_two_factor_authentication = StrictChoiceField(
+        TwoFactorMethod.choices, field_label="preferred_two_factor_authentication", required=False,
+        allow_null=True,
+    )
+    departments = serializers.ListField(child=serializers.JSONField(), required=False, allow_null=True)
+
+    def validate_studio_id(self, value):
+        if value is not None and not Studio.objects.filter(pk=value).exists():
+            raise serializers.ValidationError("Studio ID matches no studio.")
+        return value
+
+    def validate_manager_id(self, value):
+        if value is not None and not Person.objects.filter(pk=value).exists():
+            raise serializers.ValidationError("Manager ID matches no person.")
+        return value
+
+    def validate(self, attrs):
+        for field in ("phone", "desktop_login"):
+            if field in attrs and attrs[field] is None:
+                attrs[field] = ""
+        for field in ("username", "ldap_uid"):
+            if attrs.get(field) == "":
+                attrs[field] = None
+        return attrs
+
+
+class DesktopLoginLogSerializer(ZouModelSerializer):
+    zou_type = "DesktopLoginLog"
+    person_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = DesktopLoginLog
+        fields = ["id", "type", "created_at", "updated_at", "person_id", "date"]
+
+
+class DesktopLoginLogInputSerializer(serializers.Serializer):
+    date = serializers.DateTimeField(
+        required=False, allow_null=True, input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"],
+        error_messages={"invalid": "Date must be YYYY-MM-DDTHH:MM:SS or YYYY-MM-DD (no microseconds)."},
+    )
+
+
+class DepartmentIdSerializer(serializers.Serializer):
+    department_id = serializers.UUIDField()
+
+
+class SetPasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(trim_whitespace=False)
+    password_2 = serializers.CharField(trim_whitespace=False)
+
+    def validate(self, attrs):
+        if attrs["password"] != attrs["password_2"]:
+            raise serializers.ValidationError({"password_2": "Confirmation password doesn't match."})
+        return attrs
+
+
+class ChangeOwnPasswordSerializer(serializers.Serializer):
+    old_password = serializers.CharField(trim_whitespace=False)
+    password = serializers.CharField(trim_whitespace=False)
+    password_2 = serializers.CharField(trim_whitespace=False)
+
+
+class LoginSerializer(serializers.Serializer):
+    email = serializers.CharField(allow_blank=True, help_text="Email or desktop login.")
+    password = serializers.CharField(required=False, default="default", trim_whitespace=False)
+    totp = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    email_otp = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    fido_authentication_response = serializers.JSONField(required=False, allow_null=True)
+    recovery_code = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+
+
+class ResetPasswordRequestSerializer(serializers.Serializer):
+    email = serializers.CharField()
+
+
+class ResetPasswordSerializer(serializers.Serializer):
+    email = serializers.CharField()
+    token = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False)
+    password2 = serializers.CharField(trim_whitespace=False)
+
+
+class AvatarUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(required=False)
+
+
+@extend_schema_field(OpenApiTypes.OBJECT)
+class AnyObjectField(serializers.JSONField):
+    pass

@@ -1,0 +1,42 @@
+
+from django.urls import re_path
+
+from config.api import ZouRouter, api_path
+from people.api import views
+
+router = ZouRouter()
+router.register("data/persons", views.PersonViewSet, basename="persons")
+
+PERSON = r"(?P<person_id>[^/]+)"
+actions = views.PersonActionViewSet.as_view
+
+# Static and sub-resource paths come before the router's `data/persons/<pk>` pattern.
+urlpatterns = [
+    re_path(r"^$", views.ApiRootView.as_view(), name="api-root"),
+    api_path("auth/login", views.LoginView.as_view(), name="auth-login"),
+    api_path("auth/authenticated", views.AuthenticatedView.as_view(), name="auth-authenticated"),
+    api_path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
+    api_path("auth/refresh-token", views.RefreshTokenView.as_view(), name="auth-refresh-token"),
+    api_path("auth/change-password", views.ChangePasswordView.as_view(), name="auth-change-password"),
+    api_path("auth/reset-password", views.ResetPasswordView.as_view(), name="auth-reset-password"),
+    api_path(f"actions/persons/{PERSON}/departments/add", actions({"post": "add_department"}),
+             name="person-department-add"),
+    api_path(rf"actions/persons/{PERSON}/departments/(?P<department_id>[^/]+)",
+             actions({"delete": "remove_department"}), name="person-department-remove"),
+    api_path(f"actions/persons/{PERSON}/change-password", actions({"post": "set_password"}),
+             name="person-change-password"),
+    api_path(f"actions/persons/{PERSON}/clear-avatar", actions({"delete": "clear_avatar"}),
+             name="person-clear-avatar"),
+    api_path(f"data/persons/{PERSON}/avatar", actions({"delete": "clear_avatar"}), name="person-avatar"),
+    api_path(r"pictures/thumbnails/persons/(?P<person_id>[^/]+)\.png", actions({"get": "download_avatar"}),
+             name="person-avatar-download"),
+    api_path(f"pictures/thumbnails/persons/{PERSON}", actions({"post": "upload_avatar"}),
+             name="person-avatar-upload"),
+    api_path(f"data/persons/{PERSON}/desktop-login-logs",
+             actions({"get": "desktop_login_logs", "post": "add_desktop_login_log"}),
+             name="person-desktop-login-logs"),
+    api_path("data/user/desktop-login-logs",
+             actions({"get": "my_desktop_login_logs", "post": "add_my_desktop_login_log"}),
+             name="user-desktop-login-logs"),
+    *router.urls,
+]

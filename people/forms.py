@@ -1,0 +1,25 @@
+from django import forms
+
+from people.models import Person
+
+
+class PersonAdminForm(forms.ModelForm):
+    """The admin's person form; rules are enforced by people.services when the admin saves."""
+
+    new_password = forms.CharField(
+        required=False, strip=False, widget=forms.PasswordInput(render_value=False),
+        help_text="Leave empty to keep the current password. At least 8 characters.",
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name", "last_name", "email", "username", "phone", "country", "desktop_login", "role",
+            "status", "active", "archived", "is_bot", "is_guest", "expiration_date", "authentication_method",
+            "job_title", "manager", "studio", "contract_type", "position", "seniority", "daily_salary",
+            "timezone", "locale", "use_12_hour_clock", "display_date_format", "appearance",
+            "notifications_enabled", "notifications_slack_enabled", "notifications_slack_userid",
+            "notifications_mattermost_enabled", "notifications_mattermost_userid",
+            "notifications_discord_enabled", "notifications_discord_userid",
+            "preferred_two_factor_authentication", "is_generated_from_ldap", "ldap_uid", "shotgun_id", "data",
+        ]

@@ -1,0 +1,60 @@
+"""Every read with a rule: who sees which persons, in which serialization, filtered on what."""
+
+import enum
+
+from django.db.models import Prefetch, QuerySet
+
+from people.models import DesktopLoginLog, Person
+from people.permissions import person_has_permission
+
+# Columns anyone may filter the person list on (zou-api.md 4.1); the rest need `persons.list_details`.
+PUBLIC_FILTER_FIELDS = frozenset({
+    "id", "first_name", "last_name", "full_name", "has_avatar", "active", "departments", "studio_id", "role",
+    "desktop_login", "email", "is_bot",
+})
+
+
+class PersonView(enum.Enum):
+    SAFE = "safe"
+    MINIMAL = "minimal"
+
+
+def person_count_toward_user_limit() -> int:
+    return Person.objects.filter(active=True, is_bot=False, is_guest=False).count()
+
+
+def person_qs_visible_to(*, viewer: Person) -> QuerySet[Person]:
+    """Every role sees the whole directory in Zou; scoping by manager or department will narrow this."""
+    return Person.objects.all()
+
+
+def person_list_qs(*, viewer: Person, with_relations: bool) -> QuerySet[Person]:
+    queryset = person_qs_visible_to(viewer=viewer)
+    if with_relations:
+        queryset = queryset.prefetch_related(Prefetch("departments", to_attr="department_list"))
+    return queryset
+
+
+def person_list_view_for(*, viewer: Person) -> PersonView:
+    return PersonView.SAFE if person_has_permission(viewer, "persons.list_details") else PersonView.MINIMAL
+
+
+def person_detail_view_for(*, viewer: Person) -> PersonView:
+    return PersonView.SAFE if person_has_permission(viewer, "persons.view_details") else PersonView.MINIMAL
+
+
+def person_filter_fields_for(*, viewer: Person, all_fields: frozenset[str]) -> frozenset[str]:
+    if person_has_permission(viewer, "persons.list_details"):
+        return all_fields
+    return all_fields & PUBLIC_FILTER_FIELDS
+
+
+def person_department_ids(person: Person) -> list[str]:
+    departments = getattr(person, "department_list", None)
+    if departments is None:
+        return [str(pk) for pk in person.departments.values_list("pk", flat=True)]
+    return [str(d.pk) for d in departments]
+
+
+def desktop_login_logs_of(*, person: Person) -> QuerySet[DesktopLoginLog]:
+    return DesktopLoginLog.objects.filter(person=person).order_by("-date")
