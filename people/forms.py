@@ -1,4 +1,7 @@
 from django import forms
+from django.core.exceptions import ValidationError
+
+from people import validators
 
 from people.models import Person
 
@@ -23,3 +26,23 @@ class PersonAdminForm(forms.ModelForm):
             "notifications_discord_enabled", "notifications_discord_userid",
             "preferred_two_factor_authentication", "is_generated_from_ldap", "ldap_uid", "shotgun_id", "data",
         ]
+
+    # Format rules shared with the API (people.validators), shown inline on the field.
+    def _normalized(self, field, normalize):
+        try:
+            return normalize(self.cleaned_data.get(field))
+        except ValidationError as exc:
+            self.add_error(field, exc)
+            return self.cleaned_data.get(field)
+
+    def clean_country(self):
+        return self._normalized("country", validators.normalize_country)
+
+    def clean_locale(self):
+        return self._normalized("locale", validators.normalize_locale)
+
+    def clean_timezone(self):
+        return self._normalized("timezone", validators.normalize_timezone)
+
+    def clean_email(self):
+        return self._normalized("email", validators.normalize_email)

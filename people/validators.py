@@ -10,9 +10,16 @@ from email_validator import EmailNotValidError, validate_email
 from people.models import DateFormat
 
 
+# CLDR territory codes that name no country (unknown region, EU, UN, outlying Oceania, pseudo-locales).
+NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
+
+
 @functools.cache
 def _country_codes() -> frozenset[str]:
-    return frozenset(code for code in babel.Locale("en").territories if len(code) == 2 and code.isalpha())
+    return frozenset(
+        code for code in babel.Locale("en").territories
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
+    )
 
 
 @functools.cache

@@ -23,3 +23,5 @@ STORAGES = {
 }
 ROSTER_USER_LIMIT = 100
 ROSTER_PROTECTED_ACCOUNTS = []
+# Live-server threads must not keep connections open, or the test database cannot be dropped.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
