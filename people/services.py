@@ -268,9 +268,12 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     if not person.active and previous_status in SIGN_IN_STATUSES:
         tokens_revoke_all(person=person)
 
+    # A bot whose expiration date is (re)set gets a fresh token; the old one stops working.
     access_token = None
     expiration = data.get("expiration_date", "absent")
-    if expiration != "absent" and (expiration is None or expiration >= timezone.localdate()):
+    if person.is_bot and expiration != "absent" and (
+        expiration is None or expiration >= timezone.localdate()
+    ):
         access_token = tokens_rotate_api_token(person=person)
     return PersonWriteResult(person=person, access_token=access_token)
 
