@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from config.errors import ApplicationError
-from people import services
+from people import selectors, services
 from people.forms import PersonAdminForm
 from people.models import DesktopLoginLog, Person, PersonDepartment
 
@@ -51,6 +51,13 @@ class PersonAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("studio")
+
+    def changelist_view(self, request, extra_context=None):
+        charts = selectors.headcount_charts()
+        extra_context = {**(extra_context or {}), "headcount_charts": [
+            ("department", charts["department"]), ("role", charts["role"]), ("account status", charts["status"]),
+        ]}
+        return super().changelist_view(request, extra_context)
 
     def _service_data(self, form) -> dict:
         data = {}

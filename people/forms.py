@@ -2,7 +2,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from people import validators
-
 from people.models import Person
 
 

@@ -58,3 +58,33 @@ def person_department_ids(person: Person) -> list[str]:
 
 def desktop_login_logs_of(*, person: Person) -> QuerySet[DesktopLoginLog]:
     return DesktopLoginLog.objects.filter(person=person).order_by("-date")
+
+
+def headcount_charts() -> dict[str, list[dict]]:
+    """Active persons by role, department and status, counted by the database, for the HR admin's charts."""
+    from django.db.models import Count, Q
+
+    from departments.models import Department
+
+    active_humans = Q(active=True, is_bot=False)
+    by_role = Person.objects.filter(active_humans).values("role").annotate(count=Count("id")).order_by("role")
+    by_status = Person.objects.filter(is_bot=False).values("status").annotate(count=Count("id")).order_by(
+        "status"
+    )
+    by_department = (
+        Department.objects.filter(archived=False)
+        .annotate(count=Count("memberships", filter=Q(memberships__person__active=True,
+                                                      memberships__person__is_bot=False)))
+        .values("name", "color", "count").order_by("-count", "name")
+    )
+    return {
+        "role": _bars([(row["role"], row["count"], "") for row in by_role]),
+        "status": _bars([(row["status"], row["count"], "") for row in by_status]),
+        "department": _bars([(row["name"], row["count"], row["color"]) for row in by_department]),
+    }
+
+
+def _bars(rows: list[tuple[str, int, str]]) -> list[dict]:
+    peak = max((count for _, count, _ in rows), default=0) or 1
+    return [{"label": label, "count": count, "color": color or "#417690", "percent": round(100 * count / peak)}
+            for label, count, color in rows]

@@ -9,7 +9,6 @@ from email_validator import EmailNotValidError, validate_email
 
 from people.models import DateFormat
 
-
 # CLDR territory codes that name no country (unknown region, EU, UN, outlying Oceania, pseudo-locales).
 NOT_COUNTRIES = frozenset({"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"})
 

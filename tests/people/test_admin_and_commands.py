@@ -122,3 +122,15 @@ def test_createsuperuser_noinput_creates_active_admin(db, monkeypatch):
 def test_bot_cannot_sign_in_to_admin(db):
     make_person(role=Role.ADMIN, email="robot@studio.io", is_bot=True, password=None)
     assert not Client().login(username="robot@studio.io", password="anything-at-all")
+
+
+def test_person_changelist_shows_headcount_charts(hr, user, manager):
+    department = Department.objects.create(name="Lighting", color="#F1C40F")
+    user.departments.add(department)
+    make_person(role=Role.USER, email="gone@studio.io", active=False)
+    response = hr.get("/admin/people/person/")
+    charts = dict(response.context["headcount_charts"])
+    assert [(bar["label"], bar["count"]) for bar in charts["department"]] == [("Lighting", 1)]
+    assert {bar["label"]: bar["count"] for bar in charts["role"]} == {"admin": 1, "manager": 1, "user": 1}
+    assert {bar["label"]: bar["count"] for bar in charts["account status"]} == {"active": 3, "inactive": 1}
+    assert "Active people by department" in response.content.decode()
