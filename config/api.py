@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, JsonResponse
 from django.urls import re_path
 from drf_spectacular.types import OpenApiTypes
@@ -83,6 +83,9 @@ def zou_exception_handler(exc, context):
         return validation_error_response(detail)
     if isinstance(exc, IntegrityError):
         return Response(error_body("A record with the same unique values already exists."), status=400)
+    if isinstance(exc, DataError):
+        # The database refused a value the input layer let through (an int past the column's range, ...).
+        return Response(error_body("A value is out of range or malformed."), status=400)
     if isinstance(exc, drf_exceptions.APIException):
         response = Response(error_body(str(exc.detail)), status=exc.status_code)
         if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
@@ -222,6 +225,10 @@ class ZouCrudViewSet(viewsets.GenericViewSet):
         self.filterset_class.check_keys(params, allowed=self.allowed_filters())
         queryset = self.get_list_queryset(relations=relations)
         filterset = self.filterset_class(data=params, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            # django-filter would silently drop an invalid filter (e.g. a NUL byte) and list every row.
+            field, messages = next(iter(filterset.errors.items()))
+            raise field_error(field, f"Invalid value for {field}: {messages[0]}")
         queryset = filterset.qs
         if "page" not in params:
             rows = self.serialize(queryset.order_by(*self.list_ordering), many=True, relations=relations)

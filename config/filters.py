@@ -63,7 +63,7 @@ def parse_value(field_name: str, model_field, raw):
             return dt.date.fromisoformat(str(raw))
     except (ValueError, TypeError, OverflowError):
         raise field_error(field_name, f"Invalid value for {field_name}: {raw!r}.") from None
-    if isinstance(raw, (dict, list)):
+    if isinstance(raw, (dict, list)) or "\x00" in str(raw):  # PostgreSQL text cannot hold NUL
         raise field_error(field_name, f"Invalid value for {field_name}: {raw!r}.")
     return str(raw)
 
@@ -90,6 +90,9 @@ class ZouFilter(django_filters.Filter):
             return self._apply(qs, "in", values)
         parsed = parse_value(name, self.model_field, value)
         if name == "name" and isinstance(self.model_field, models.CharField):
+            # A pattern ending in a lone escape character is a database error: match the backslash literally.
+            if (len(parsed) - len(parsed.rstrip("\\"))) % 2:
+                parsed += "\\"
             return self._apply(qs, "zou_ilike", parsed)
         return self._apply(qs, "exact", parsed)
 

@@ -24,6 +24,8 @@ PERMISSION_ROLES: dict[str, frozenset[str]] = {
     "persons.delete": frozenset({Role.ADMIN}),
     "persons.manage_departments": frozenset({Role.ADMIN}),
     "persons.set_password": frozenset({Role.ADMIN}),
+    "persons.invite": frozenset({Role.ADMIN}),
+    "persons.disable_two_factor": frozenset({Role.ADMIN}),
     "persons.change_avatar": frozenset({Role.ADMIN}),
     "persons.change_avatar.self": EVERY_ROLE,
     "persons.view_desktop_logins": frozenset({Role.ADMIN, Role.MANAGER}),

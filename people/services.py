@@ -443,6 +443,57 @@ def password_reset_complete(*, email, token, password, password2) -> None:
     _notify_password_changed(person)
 
 
+INVITATION_TOKEN_HOURS = 7 * 24
+
+
+def person_invite(*, acting_user: Person, person: Person) -> None:
+    """Email a link to choose a password; a pending invitation is reused, so re-sending keeps one link."""
+    if not person.email:
+        raise field_error("email", "This person has no email address to invite.")
+    if not person.active:
+        raise ApplicationError("User is unactive.")
+    with transaction.atomic():
+        token = password_reset_token_issue(person=person, hours=INVITATION_TOKEN_HOURS, purpose="invite")
+        email_enqueue(
+            to=person.email,
+            kind="invitation",
+            subject="You are invited to Roster",
+            template="emails/invitation.txt",
+            context={"person": person, "inviter": acting_user,
+                     "link": reset_link(person=person, token=token, invitation=True)},
+        )
+
+
+def person_reset_password_link(*, acting_user: Person, person: Person) -> str:
+    """The reset link an admin hands over in person; calling it twice gives the same link."""
+    _check_can_set_password_of(acting_user, person)
+    if not person.email:
+        raise field_error("email", "This person has no email address.")
+    token = password_reset_token_issue(person=person)
+    return reset_link(person=person, token=token)
+
+
+@transaction.atomic
+def person_disable_two_factor(*, acting_user: Person, person: Person) -> None:
+    if person.role == Role.ADMIN and acting_user.pk != person.pk:
+        raise ApplicationError("An admin can't disable 2FA for other admins.")
+    if not (person.totp_enabled or person.email_otp_enabled or person.fido_enabled):
+        raise ApplicationError("Two factor authentication not enabled for this user.")
+    Person.objects.filter(pk=person.pk).update(
+        totp_enabled=False, totp_secret=None, email_otp_enabled=False, email_otp_secret=None,
+        fido_enabled=False, fido_credentials=None, otp_recovery_codes=None,
+        preferred_two_factor_authentication=None, updated_at=timezone.now(),
+    )
+    if person.email:
+        email_enqueue(
+            to=person.email,
+            kind="two_factor_disabled",
+            subject="Two-factor authentication was turned off on your Roster account",
+            template="emails/two_factor_disabled.txt",
+            context={"person": person, "site_url": settings.ROSTER_SITE_URL},
+        )
+
+
 def password_reset_request(*, email) -> None:
     """Always silent about whether the address exists; only active persons get a link."""
     person = Person.objects.filter(email__iexact=str(email or "").strip(), is_bot=False, active=True).first()

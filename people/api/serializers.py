@@ -86,6 +86,20 @@ class PersonMinimalSerializer(_PersonOutput):
         fields = MINIMAL_FIELDS
 
 
+PG_INT_MAX = 2**31 - 1  # an IntegerField column
+
+
+def _holds_nul(value) -> bool:
+    """PostgreSQL text and jsonb reject NUL characters; catch them before the database does."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
 class PersonInputSerializer(serializers.Serializer):
     """Types only; the rules (uniqueness, limits, formats, who may set what) live in people.services."""
 
@@ -113,7 +127,7 @@ class PersonInputSerializer(serializers.Serializer):
     role = StrictChoiceField(Role.choices, field_label="role", required=False)
     position = StrictChoiceField(Position.choices, field_label="position", required=False, allow_null=True)
     seniority = StrictChoiceField(Seniority.choices, field_label="seniority", required=False, allow_null=True)
-    daily_salary = serializers.IntegerField(min_value=0, required=False)
+    daily_salary = serializers.IntegerField(min_value=0, max_value=PG_INT_MAX, required=False)
     notifications_enabled = serializers.BooleanField(required=False)
     notifications_slack_enabled = serializers.BooleanField(required=False)
     notifications_slack_userid = serializers.CharField(max_length=60, allow_blank=True, required=False)
@@ -134,12 +148,18 @@ class PersonInputSerializer(serializers.Serializer):
     ldap_uid = serializers.CharField(max_length=60, allow_null=True, allow_blank=True, required=False)
     studio_id = serializers.UUIDField(allow_null=True, required=False)
     manager_id = serializers.UUIDField(allow_null=True, required=False)
-    shotgun_id = serializers.IntegerField(allow_null=True, required=False)
+    shotgun_id = serializers.IntegerField(allow_null=True, min_value=-PG_INT_MAX - 1, max_value=PG_INT_MAX,
+                                          required=False)
     preferred_two_factor_authentication = StrictChoiceField(
         TwoFactorMethod.choices, field_label="preferred_two_factor_authentication", required=False,
         allow_null=True,
     )
     departments = serializers.ListField(child=serializers.JSONField(), required=False, allow_null=True)
+
+    def validate_data(self, value):
+        if _holds_nul(value):
+            raise serializers.ValidationError("Text in data cannot contain NUL characters.")
+        return value
 
     def validate_studio_id(self, value):
         if value is not None and not Studio.objects.filter(pk=value).exists():
@@ -174,6 +194,16 @@ class DesktopLoginLogInputSerializer(serializers.Serializer):
     date = serializers.DateTimeField(
         required=False, allow_null=True, input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"],
         error_messages={"invalid": "Date must be YYYY-MM-DDTHH:MM:SS or YYYY-MM-DD (no microseconds)."},
+    )
+
+
+class MyDesktopLoginLogInputSerializer(serializers.Serializer):
+    """`/data/user/desktop-login-logs`: Zou passes the string through, and gazu sends
+    `datetime.now().isoformat()`, microseconds included, so any ISO 8601 datetime is accepted here."""
+
+    date = serializers.DateTimeField(
+        required=False, allow_null=True, input_formats=["iso-8601"],
+        error_messages={"invalid": "Date must be an ISO 8601 datetime."},
     )
 
 

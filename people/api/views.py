@@ -105,6 +105,9 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         "add_department": "persons.manage_departments",
         "remove_department": "persons.manage_departments",
         "set_password": "persons.set_password",
+        "invite": "persons.invite",
+        "reset_password_link": "persons.set_password",
+        "disable_two_factor": "persons.disable_two_factor",
         "clear_avatar": "persons.change_avatar",
         "upload_avatar": "persons.change_avatar",
         "download_avatar": "persons.view",
@@ -142,6 +145,29 @@ class PersonActionViewSet(viewsets.GenericViewSet):
             acting_user=request.user, person=person,
             password=body.validated_data["password"], password_2=body.validated_data["password_2"],
         )
+        return Response({"success": True})
+
+    @extend_schema(summary="Email a person an invitation to choose a password",
+                   responses={200: inline_serializer("InvitationSent", {
+                       "success": serializers.BooleanField(), "message": serializers.CharField()}), **ERRORS})
+    def invite(self, request, person_id):
+        person = load_human(person_id, viewer=request.user)
+        services.person_invite(acting_user=request.user, person=person)
+        return Response({"success": True, "message": "Email sent"})
+
+    @extend_schema(summary="A password reset link to hand to the person (the same while it is pending)",
+                   request=None,
+                   responses={200: inline_serializer("ResetPasswordLink", {
+                       "reset_password_link": serializers.CharField()}), **ERRORS})
+    def reset_password_link(self, request, person_id):
+        person = load_human(person_id, viewer=request.user)
+        link = services.person_reset_password_link(acting_user=request.user, person=person)
+        return Response({"reset_password_link": link})
+
+    @extend_schema(summary="Turn off every two-factor method of a person", responses={200: SUCCESS, **ERRORS})
+    def disable_two_factor(self, request, person_id):
+        person = load_human(person_id, viewer=request.user)
+        services.person_disable_two_factor(acting_user=request.user, person=person)
         return Response({"success": True})
 
     @extend_schema(summary="Remove a person's avatar", responses={204: None, **ERRORS})
@@ -195,13 +221,13 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         logs = selectors.desktop_login_logs_of(person=request.user)
         return Response(s.DesktopLoginLogSerializer(logs, many=True).data)
 
-    @extend_schema(summary="Record one of my desktop logins", request=s.DesktopLoginLogInputSerializer,
+    @extend_schema(summary="Record one of my desktop logins", request=s.MyDesktopLoginLogInputSerializer,
                    responses={201: s.DesktopLoginLogSerializer, 400: ERROR_RESPONSE, 401: ERROR_RESPONSE})
     def add_my_desktop_login_log(self, request):
-        return self._create_desktop_login(request, request.user)
+        return self._create_desktop_login(request, request.user, input_class=s.MyDesktopLoginLogInputSerializer)
 
-    def _create_desktop_login(self, request, person):
-        body = s.DesktopLoginLogInputSerializer(data=request_dict(request, required=False))
+    def _create_desktop_login(self, request, person, input_class=s.DesktopLoginLogInputSerializer):
+        body = input_class(data=request_dict(request, required=False))
         body.is_valid(raise_exception=True)
         log = services.desktop_login_log_create(
             acting_user=request.user, person=person, date=body.validated_data.get("date")

@@ -1,0 +1,434 @@
+"""The role x endpoint permission table (STYLE.md, house rule 4).
+
+`MATRIX` gives the expected HTTP status of every method of every `/api/` route for eight callers. Each cell
+builds fresh targets, sends a *valid* request (so that permission is the only reason to refuse) and checks the
+status. `test_every_api_route_is_in_the_matrix` walks the URL resolver and fails when a route or method is
+missing from the table, or when a row names a route that no longer exists.
+
+Sources: zou-api.md sections 1.3, 4, 5, 5.1, 6.2, and `people.permissions.PERMISSION_ROLES`.
+Deliberate differences from Zou, all kept on purpose:
+- `DELETE actions/persons/<id>/clear-avatar` (and gazu's `DELETE data/persons/<id>/avatar`) also lets a person
+  clear their own avatar. Zou answers 403 there and offers `DELETE /actions/user/clear-avatar` instead, which
+  Roster does not serve; uploading stays "admin or self" as in Zou, so clearing follows it.
+- `GET data/departments/<id>/{software-licenses,hardware-items}` (broken in Zou) are admin-only lists, like
+  the grouped lists.
+- `GET auth/refresh-token` with a bot token: bots have no refresh token, so the best a bot can send is its own
+  API token, which is refused as a non-refresh token (422, flask-jwt-extended's answer too).
+"""
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from departments import services as department_services
+from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio
+from people import services as people_services
+from people.models import Person, Role
+from people.tokens import tokens_issue_login_pair, tokens_rotate_api_token
+from tests.conftest import PASSWORD, ApiClient, make_person
+
+CALLERS = ("admin", "manager", "supervisor", "user", "client", "vendor", "bot", "anon")
+CALLER_FIXTURES = {"admin": "admin", "manager": "manager", "supervisor": "supervisor", "user": "user",
+                   "client": "client_person", "vendor": "vendor", "bot": "bot"}
+
+NONE = "-"  # the route acts on no person
+OTHER = "other"  # the target person is someone else (a person of role user)
+SELF = "self"  # the target person is the caller (anonymous: the other person, it is refused anyway)
+
+# (URL name, method, target):   admin  mgr  sup  user clnt vend  bot anon
+MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
+    # Public: no authentication at all, a token is ignored.
+    ("api-root-bare", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("api-root", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("schema", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("docs", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("auth-login", "POST", NONE): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("auth-reset-password", "POST", NONE): (200, 200, 200, 200, 200, 200, 200, 200),
+    ("auth-reset-password", "PUT", NONE): (200, 200, 200, 200, 200, 200, 200, 200),
+    # Auth (1.3): a bot has no interactive session to end nor password to change.
+    ("auth-authenticated", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("auth-logout", "GET", NONE): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("auth-refresh-token", "GET", NONE): (200, 200, 200, 200, 200, 200, 422, 401),
+    ("auth-change-password", "POST", NONE): (200, 200, 200, 200, 200, 200, 403, 401),
+    # Persons CRUD (4): read by anyone, written by admins, or by the person on their own record.
+    ("persons-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("persons-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("persons-detail", "GET", OTHER): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("persons-detail", "PUT", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("persons-detail", "PUT", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("persons-detail", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("persons-detail", "DELETE", SELF): (403, 403, 403, 403, 403, 403, 403, 401),
+    # Person actions (5 #26-#30): admin only, being the target grants nothing...
+    ("person-department-add", "POST", OTHER): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("person-department-add", "POST", SELF): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("person-department-remove", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("person-department-remove", "DELETE", SELF): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("person-change-password", "POST", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-change-password", "POST", SELF): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-invite", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-reset-password-link", "POST", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-disable-two-factor", "DELETE", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-two-factor", "DELETE", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    # ...except for the avatar, which a person may clear themselves (see the module docstring).
+    ("person-clear-avatar", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("person-clear-avatar", "DELETE", SELF): (204, 204, 204, 204, 204, 204, 204, 401),
+    ("person-avatar", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("person-avatar", "DELETE", SELF): (204, 204, 204, 204, 204, 204, 204, 401),
+    # Avatar (5.1): upload by admin or self, download by anyone signed in.
+    ("person-avatar-upload", "POST", OTHER): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("person-avatar-upload", "POST", SELF): (201, 201, 201, 201, 201, 201, 201, 401),
+    ("person-avatar-download", "GET", OTHER): (200, 200, 200, 200, 200, 200, 200, 401),
+    # Desktop login logs (5 #1-#2, 5.2): read by self or manager/admin, written by self or admin.
+    ("person-desktop-login-logs", "GET", OTHER): (200, 200, 403, 403, 403, 403, 403, 401),
+    ("person-desktop-login-logs", "GET", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("person-desktop-login-logs", "POST", OTHER): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("person-desktop-login-logs", "POST", SELF): (201, 201, 201, 201, 201, 201, 201, 401),
+    ("user-desktop-login-logs", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("user-desktop-login-logs", "POST", NONE): (201, 201, 201, 201, 201, 201, 201, 401),
+    # Departments (6.2): read by anyone, written by admins; equipment links are admin only.
+    ("departments-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("departments-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("departments-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-all-software-licenses", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-software-licenses", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-software-licenses", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-remove-software-license", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-all-hardware-items", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-hardware-items", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-hardware-items", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("departments-remove-hardware-item", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    # Studios and software: read by anyone, written by admins.
+    ("studios-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("studios-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("studios-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("studios-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("studios-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("softwares-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("softwares-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("softwares-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("softwares-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("softwares-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    # Hardware items and salary scales: admin for everything. Salary scales are never created (400).
+    ("hardware-items-list", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("hardware-items-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("hardware-items-detail", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("hardware-items-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("hardware-items-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("salary-scales-list", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("salary-scales-list", "POST", NONE): (400, 403, 403, 403, 403, 403, 403, 401),
+    ("salary-scales-detail", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("salary-scales-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("salary-scales-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    # Organisations: read by anyone (chat secrets hidden), written by admins.
+    ("organisations-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("organisations-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("organisations-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("organisations-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("organisations-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+}
+
+NEW_PASSWORD = "An0ther-Str0ng-secret"
+
+
+def _png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png_bytes()
+
+
+def png_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("avatar.png", PNG, content_type="image/png")
+
+
+class World:
+    """The objects a cell acts on, each created on first use so a cell pays only for what it needs."""
+
+    def __init__(self, caller: Person | None, refresh_token: str | None):
+        self.caller = caller
+        self.refresh_token = refresh_token
+
+    @cached_property
+    def other(self) -> Person:
+        return make_person(role=Role.USER, email="tara.target@example.com", first_name="Tara",
+                           last_name="Target")
+
+    def person(self, target: str) -> Person:
+        return self.caller if target == SELF and self.caller is not None else self.other
+
+    @cached_property
+    def department(self) -> Department:
+        return Department.objects.create(name="Modeling", color="#FF0000")
+
+    @cached_property
+    def software(self) -> Software:
+        return Software.objects.create(name="Maya", short_name="ma", file_extension="ma")
+
+    @cached_property
+    def hardware_item(self) -> HardwareItem:
+        return HardwareItem.objects.create(name="Tablet", short_name="tab")
+
+    @cached_property
+    def studio(self) -> Studio:
+        return Studio.objects.create(name="Paris", color="#0000FF")
+
+    @cached_property
+    def salary_scale(self) -> SalaryScale:
+        return SalaryScale.objects.create(department=self.department, salary=100)
+
+    @cached_property
+    def organisation(self) -> Organisation:
+        return department_services.organisation_get_or_create()
+
+
+@dataclass
+class Call:
+    kwargs: dict = field(default_factory=dict)  # URL arguments for `reverse`
+    data: dict | None = None
+    multipart: bool = False
+    token: str | None = None  # replaces the caller's bearer token
+
+
+def _with_department(world: World, target: str) -> Call:
+    person = world.person(target)
+    people_services.person_add_department(acting_user=None, person=person, department_id=world.department.pk)
+    return Call({"person_id": person.pk, "department_id": world.department.pk})
+
+
+def _with_avatar(world: World, target: str) -> Call:
+    person = world.person(target)
+    people_services.person_set_avatar(acting_user=None, person=person, upload=png_upload())
+    return Call({"person_id": person.pk})
+
+
+def _with_two_factor(world: World, target: str) -> Call:
+    person = world.person(target)
+    Person.objects.filter(pk=person.pk).update(totp_enabled=True, totp_secret="JBSWY3DPEHPK3PXP",
+                                               preferred_two_factor_authentication="totp")
+    return Call({"person_id": person.pk})
+
+
+def _linked_software(world: World) -> dict:
+    department_services.department_link_software(
+        acting_user=None, department_id=world.department.pk, software_id=world.software.pk)
+    return {"pk": world.department.pk, "software_id": world.software.pk}
+
+
+def _linked_hardware_item(world: World) -> dict:
+    department_services.department_link_hardware_item(
+        acting_user=None, department_id=world.department.pk, hardware_item_id=world.hardware_item.pk)
+    return {"pk": world.department.pk, "hardware_item_id": world.hardware_item.pk}
+
+
+def _after(*setup) -> Call:
+    """A request without arguments, sent once `setup` has made the data it lists (so lists are not empty)."""
+    return Call()
+
+
+def _reset_password(world: World) -> Call:
+    token = people_services.password_reset_token_issue(person=world.other)
+    return Call(data={"email": world.other.email, "token": token, "password": NEW_PASSWORD,
+                      "password2": NEW_PASSWORD})
+
+
+def _detail(name: str) -> Callable[[World, str], Call]:
+    return lambda w, t: Call({"pk": getattr(w, name).pk})
+
+
+# How to send a valid request on each (URL name, method), given the world and the target variant.
+REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
+    ("api-root-bare", "GET"): lambda w, t: Call(),
+    ("api-root", "GET"): lambda w, t: Call(),
+    ("schema", "GET"): lambda w, t: Call(),
+    ("docs", "GET"): lambda w, t: Call(),
+    ("auth-login", "POST"): lambda w, t: Call(data={"email": w.other.email, "password": PASSWORD}),
+    ("auth-reset-password", "POST"): lambda w, t: Call(data={"email": w.other.email}),
+    ("auth-reset-password", "PUT"): lambda w, t: _reset_password(w),
+    ("auth-authenticated", "GET"): lambda w, t: Call(),
+    ("auth-logout", "GET"): lambda w, t: Call(),
+    ("auth-refresh-token", "GET"): lambda w, t: Call(token=w.refresh_token),
+    ("auth-change-password", "POST"): lambda w, t: Call(
+        data={"old_password": PASSWORD, "password": NEW_PASSWORD, "password_2": NEW_PASSWORD}),
+    ("persons-list", "GET"): lambda w, t: Call(),
+    ("persons-list", "POST"): lambda w, t: Call(
+        data={"first_name": "Nina", "last_name": "New", "email": "nina.new@example.com"}),
+    ("persons-detail", "GET"): lambda w, t: Call({"pk": w.person(t).pk}),
+    ("persons-detail", "PUT"): lambda w, t: Call({"pk": w.person(t).pk}, data={"phone": "+33 1 23 45 67 89"}),
+    ("persons-detail", "DELETE"): lambda w, t: Call({"pk": w.person(t).pk}),
+    ("person-department-add", "POST"): lambda w, t: Call(
+        {"person_id": w.person(t).pk}, data={"department_id": str(w.department.pk)}),
+    ("person-department-remove", "DELETE"): _with_department,
+    ("person-change-password", "POST"): lambda w, t: Call(
+        {"person_id": w.person(t).pk}, data={"password": NEW_PASSWORD, "password_2": NEW_PASSWORD}),
+    ("person-invite", "GET"): lambda w, t: Call({"person_id": w.person(t).pk}),
+    ("person-reset-password-link", "POST"): lambda w, t: Call({"person_id": w.person(t).pk}, data={}),
+    ("person-disable-two-factor", "DELETE"): _with_two_factor,
+    ("person-two-factor", "DELETE"): _with_two_factor,
+    ("person-clear-avatar", "DELETE"): _with_avatar,
+    ("person-avatar", "DELETE"): _with_avatar,
+    ("person-avatar-upload", "POST"): lambda w, t: Call(
+        {"person_id": w.person(t).pk}, data={"file": png_upload()}, multipart=True),
+    ("person-avatar-download", "GET"): _with_avatar,
+    ("person-desktop-login-logs", "GET"): lambda w, t: Call({"person_id": w.person(t).pk}),
+    ("person-desktop-login-logs", "POST"): lambda w, t: Call(
+        {"person_id": w.person(t).pk}, data={"date": "2024-06-04T10:00:00"}),
+    ("user-desktop-login-logs", "GET"): lambda w, t: Call(),
+    ("user-desktop-login-logs", "POST"): lambda w, t: Call(data={"date": "2024-06-04T10:00:00"}),
+    ("departments-list", "GET"): lambda w, t: Call(),
+    ("departments-list", "POST"): lambda w, t: Call(data={"name": "Lighting", "color": "#FFAA00"}),
+    ("departments-detail", "GET"): _detail("department"),
+    ("departments-detail", "PUT"): lambda w, t: Call({"pk": w.department.pk}, data={"color": "#000000"}),
+    ("departments-detail", "DELETE"): _detail("department"),
+    ("departments-all-software-licenses", "GET"): lambda w, t: _after(_linked_software(w)),
+    ("departments-software-licenses", "GET"): _detail("department"),
+    ("departments-software-licenses", "POST"): lambda w, t: Call(
+        {"pk": w.department.pk}, data={"software_id": str(w.software.pk)}),
+    ("departments-remove-software-license", "DELETE"): lambda w, t: Call(_linked_software(w)),
+    ("departments-all-hardware-items", "GET"): lambda w, t: _after(_linked_hardware_item(w)),
+    ("departments-hardware-items", "GET"): _detail("department"),
+    ("departments-hardware-items", "POST"): lambda w, t: Call(
+        {"pk": w.department.pk}, data={"hardware_item_id": str(w.hardware_item.pk)}),
+    ("departments-remove-hardware-item", "DELETE"): lambda w, t: Call(_linked_hardware_item(w)),
+    ("studios-list", "GET"): lambda w, t: Call(),
+    ("studios-list", "POST"): lambda w, t: Call(data={"name": "Montreal", "color": "#112233"}),
+    ("studios-detail", "GET"): _detail("studio"),
+    ("studios-detail", "PUT"): lambda w, t: Call({"pk": w.studio.pk}, data={"name": "Paris 2"}),
+    ("studios-detail", "DELETE"): _detail("studio"),
+    ("softwares-list", "GET"): lambda w, t: Call(),
+    ("softwares-list", "POST"): lambda w, t: Call(
+        data={"name": "Blender", "short_name": "bl", "file_extension": "blend"}),
+    ("softwares-detail", "GET"): _detail("software"),
+    ("softwares-detail", "PUT"): lambda w, t: Call({"pk": w.software.pk}, data={"version": "2025"}),
+    ("softwares-detail", "DELETE"): _detail("software"),
+    ("hardware-items-list", "GET"): lambda w, t: Call(),
+    ("hardware-items-list", "POST"): lambda w, t: Call(data={"name": "Screen", "short_name": "scr"}),
+    ("hardware-items-detail", "GET"): _detail("hardware_item"),
+    ("hardware-items-detail", "PUT"): lambda w, t: Call({"pk": w.hardware_item.pk}, data={"monthly_cost": 20}),
+    ("hardware-items-detail", "DELETE"): _detail("hardware_item"),
+    ("salary-scales-list", "GET"): lambda w, t: _after(w.department),
+    ("salary-scales-list", "POST"): lambda w, t: Call(
+        data={"position": "artist", "seniority": "senior", "salary": 300}),
+    ("salary-scales-detail", "GET"): _detail("salary_scale"),
+    ("salary-scales-detail", "PUT"): lambda w, t: Call({"pk": w.salary_scale.pk}, data={"salary": 300}),
+    ("salary-scales-detail", "DELETE"): _detail("salary_scale"),
+    ("organisations-list", "GET"): lambda w, t: Call(),
+    ("organisations-list", "POST"): lambda w, t: Call(data={"name": "Second studio"}),
+    ("organisations-detail", "GET"): _detail("organisation"),
+    ("organisations-detail", "PUT"): lambda w, t: Call({"pk": w.organisation.pk}, data={"hours_by_day": 7}),
+    ("organisations-detail", "DELETE"): _detail("organisation"),
+}
+
+CELLS = [
+    pytest.param(name, method, target, caller, id=f"{method} {name} [{target}] as {caller}")
+    for (name, method, target) in MATRIX
+    for caller in CALLERS
+]
+
+
+def _signed_in(request, caller: str) -> tuple[Person | None, ApiClient, str | None]:
+    """The caller, a client carrying its bearer token, and its refresh token (humans only)."""
+    if caller == "anon":
+        return None, ApiClient(), None
+    person = request.getfixturevalue(CALLER_FIXTURES[caller])
+    if person.is_bot:
+        return person, ApiClient(person, tokens_rotate_api_token(person=person)), None
+    pair = tokens_issue_login_pair(person=person)
+    return person, ApiClient(person, pair.access_token), pair.refresh_token
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "target", "caller"), CELLS)
+def test_permission_matrix(request, name, method, target, caller):
+    expected = MATRIX[(name, method, target)][CALLERS.index(caller)]
+    person, api, refresh_token = _signed_in(request, caller)
+    call = REQUESTS[(name, method)](World(person, refresh_token), target)
+    if call.token is not None:
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {call.token}")
+    path = reverse(name, kwargs={k: str(v) for k, v in call.kwargs.items()})
+
+    send = getattr(api, method.lower())
+    if call.data is None:
+        response = send(path)
+    else:
+        response = send(path, call.data, format="multipart" if call.multipart else "json")
+
+    body = b"" if getattr(response, "streaming", False) else response.content[:400]
+    assert response.status_code == expected, (
+        f"{method} {path} ({name}, target {target}) as {caller}: got {response.status_code}, "
+        f"expected {expected}: {body!r}"
+    )
+
+
+# Meta-test -----------------------------------------------------------------------------------------------
+
+SKIPPED_METHODS = frozenset({"options", "head"})
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern), pattern
+
+
+def _view_methods(pattern: URLPattern) -> set[str]:
+    callback = pattern.callback
+    actions = getattr(callback, "actions", None)
+    if actions:  # a ViewSet: the method -> action mapping given to `as_view` (DRF adds head for get)
+        return {method.lower() for method in actions if method.lower() not in SKIPPED_METHODS}
+    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    assert view_class is not None, f"{pattern.pattern}: not a class-based view, its methods are unknown"
+    return {
+        method for method in view_class.http_method_names
+        if method not in SKIPPED_METHODS and hasattr(view_class, method)
+    }
+
+
+def api_routes() -> dict[tuple[str, str], str]:
+    """(URL name, METHOD) -> pattern, for every method of every URL pattern served under /api/."""
+    routes: dict[tuple[str, str], str] = {}
+    names: dict[str, str] = {}
+    for route, pattern in _walk(get_resolver().url_patterns):
+        if not route.lstrip("^").startswith("api"):
+            continue
+        assert pattern.name, f"The API route {route!r} has no name, so the permission matrix cannot list it"
+        assert pattern.name not in names, (
+            f"Two API routes share the name {pattern.name!r}: {names[pattern.name]!r} and {route!r}"
+        )
+        names[pattern.name] = route
+        for method in _view_methods(pattern):
+            routes[(pattern.name, method.upper())] = route
+    return routes
+
+
+def test_every_api_route_is_in_the_matrix():
+    routes = api_routes()
+    in_table = {(name, method) for name, method, _ in MATRIX}
+
+    missing = sorted(set(routes) - in_table)
+    assert not missing, "API routes missing from MATRIX (add a row per caller status): " + "; ".join(
+        f"{method} {name} ({routes[(name, method)]})" for name, method in missing
+    )
+    stale = sorted(in_table - set(routes))
+    assert not stale, "MATRIX rows for routes that no longer exist: " + "; ".join(
+        f"{method} {name}" for name, method in stale
+    )
+    assert set(REQUESTS) == in_table, (
+        f"REQUESTS and MATRIX disagree: {sorted(set(REQUESTS) ^ in_table)}"
+    )
+    for (name, method, target), statuses in MATRIX.items():
+        assert len(statuses) == len(CALLERS), f"{method} {name} [{target}]: one status per caller"
+        assert target in (NONE, OTHER, SELF), f"{method} {name}: unknown target {target!r}"
+        if target == SELF:
+            assert (name, method, OTHER) in MATRIX, f"{method} {name}: a self row needs its other row"
