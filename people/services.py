@@ -583,6 +583,8 @@ def auth_login(*, identifier: str, password: str) -> Person:
 
 AVATAR_SIZE = (400, 400)
 AVATAR_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+# Decoding is done in memory: refuse sources far larger than any photo before decoding them.
+AVATAR_MAX_SOURCE_PIXELS = 40_000_000
 
 
 def avatar_path(person_id) -> str:
@@ -595,6 +597,8 @@ def person_set_avatar(*, acting_user: Person, person: Person, upload) -> str:
     try:
         with Image.open(upload) as probe:
             image_format = probe.format
+            if probe.width * probe.height > AVATAR_MAX_SOURCE_PIXELS:
+                raise field_error("file", "The image is too large (at most 40 megapixels).")
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:

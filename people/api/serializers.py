@@ -154,7 +154,8 @@ class PersonInputSerializer(serializers.Serializer):
         TwoFactorMethod.choices, field_label="preferred_two_factor_authentication", required=False,
         allow_null=True,
     )
-    departments = serializers.ListField(child=serializers.JSONField(), required=False, allow_null=True)
+    departments = serializers.ListField(child=serializers.JSONField(allow_null=True), required=False,
+                                        allow_null=True)
 
     def validate_data(self, value):
         if _holds_nul(value):
