@@ -14,6 +14,7 @@ from departments.api.serializers import OrganisationSerializer
 from departments.services import organisation_get_or_create
 from people import selectors, services
 from people.api import serializers as s
+from people.authentication import clear_token_cookies, is_browser, set_token_cookies
 from people.filters import PersonFilterSet
 from people.models import Person, TokenKind
 from people.permissions import ensure_person_may
@@ -282,13 +283,16 @@ class LoginView(APIView):
         except services.LoginRefused as refused:
             return Response(refused.body, status=refused.status)
         pair = tokens_issue_login_pair(person=person)
-        return Response({
+        response = Response({
             "user": safe_person_with_departments(person),
             "organisation": organisation_for(person),
             "login": True,
             "access_token": pair.access_token,
             "refresh_token": pair.refresh_token,
         })
+        if is_browser(request):
+            set_token_cookies(response, access_token=pair.access_token, refresh_token=pair.refresh_token)
+        return response
 
 
 class AuthenticatedView(APIView):
@@ -313,17 +317,26 @@ class LogoutView(APIView):
                               401: ERROR_RESPONSE, 403: ERROR_RESPONSE})
     def get(self, request):
         tokens_revoke_session(token=request.auth)
-        return Response({"logout": True})
+        response = Response({"logout": True})
+        clear_token_cookies(response)
+        return response
 
 
 class RefreshTokenView(APIView):
     token_kind = TokenKind.REFRESH
 
-    @extend_schema(summary="A new access token, from the refresh token given as Bearer",
-                   responses={200: inline_serializer("Refreshed", {"access_token": serializers.CharField()}),
-                              401: ERROR_RESPONSE})
+    @extend_schema(summary="A new access token, from the refresh token given as Bearer (or its cookie)",
+                   responses={200: inline_serializer("Refreshed", {
+                       "access_token": serializers.CharField(required=False),
+                       "refresh": serializers.BooleanField(required=False)}),
+                       401: ERROR_RESPONSE})
     def get(self, request):
-        return Response({"access_token": tokens_issue_access_from_refresh(refresh=request.auth)})
+        access_token = tokens_issue_access_from_refresh(refresh=request.auth)
+        if is_browser(request):
+            response = Response({"refresh": True})
+            set_token_cookies(response, access_token=access_token)
+            return response
+        return Response({"access_token": access_token})
 
 
 class ChangePasswordView(APIView):
