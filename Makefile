@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint schema
+.PHONY: venv run test lint schema bench
 
 # ---- virtualenv: reinstalled only when requirements.txt is newer than the stamp ----
 venv: $(STAMP)
@@ -40,3 +40,9 @@ lint: venv
 schema: export DEBUG ?= 1
 schema: venv
 	$(PY) manage.py spectacular --validate --fail-on-warn --file schema.yaml
+
+# ---- benchmarks: figures to compare commits, never asserted ----
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/roster
+bench: venv
+	scripts/ensure-services.sh
+	$(PY) -m bench.people_api --persons 2000 --repeat 20

@@ -1,0 +1,127 @@
+"""Benchmark of the people API on PostgreSQL: persons list (bare, paginated, filtered), login, departments.
+
+Usage: make bench  (or: DATABASE_URL=postgres://... python -m bench.people_api --persons 2000 --repeat 20)
+
+It creates its own database (`<name>_bench`), fills it with generated persons and departments through bulk
+inserts, then times each request in-process with Django's test client and prints the median, p95 and the
+number of SQL queries per request. Nothing here is asserted: figures are for comparing commits.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+
+
+def setup_django(database_suffix: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/roster")
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DATABASES["default"]["NAME"] += database_suffix
+    settings.ALLOWED_HOSTS = ["*"]
+
+
+def create_database() -> None:
+    import psycopg
+    from django.conf import settings
+    from django.core.management import call_command
+
+    db = settings.DATABASES["default"]
+    dsn = f"host={db['HOST'] or '127.0.0.1'} port={db['PORT'] or 5432} user={db['USER']} dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}"')
+        conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    call_command("migrate", verbosity=0)
+
+
+def generate(persons: int) -> tuple[str, str]:
+    from django.contrib.auth.hashers import make_password
+
+    from departments.models import Department
+    from people.models import Person, PersonDepartment, Role
+
+    departments = Department.objects.bulk_create(
+        [Department(name=f"Department {i}", color="#336699") for i in range(20)]
+    )
+    password = "Bench-password-1"
+    hashed = make_password(password)
+    roles = list(Role.values)
+    people = [
+        Person(id=uuid.uuid4(), first_name=f"First{i}", last_name=f"Last{i}", email=f"person{i}@bench.io",
+               desktop_login=f"person{i}", role=Role.ADMIN if i == 0 else roles[i % len(roles)],
+               password=hashed)
+        for i in range(persons)
+    ]
+    Person.objects.bulk_create(people, batch_size=2000)
+    PersonDepartment.objects.bulk_create(
+        [PersonDepartment(person=p, department=departments[(i + k) % 20])
+         for i, p in enumerate(people) for k in range(2)], batch_size=5000,
+    )
+    return people[0].email, password
+
+
+def measure(client, method: str, path: str, repeat: int, **kwargs) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timings = []
+    queries = 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = getattr(client, method)(path, **kwargs)
+            timings.append((time.perf_counter() - start) * 1000)
+        queries = len(captured)
+        if response.status_code >= 400:
+            raise SystemExit(f"{method.upper()} {path} answered {response.status_code}: {response.content[:200]}")
+    timings.sort()
+    return {"median_ms": statistics.median(timings), "p95_ms": timings[int(0.95 * (len(timings) - 1))],
+            "queries": queries}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args(argv)
+
+    setup_django("_bench")
+    create_database()
+    print(f"Generating {args.persons} persons in 20 departments...", flush=True)
+    email, password = generate(args.persons)
+
+    from rest_framework.test import APIClient
+
+    from people.models import Person
+    from people.tokens import tokens_issue_login_pair
+
+    admin = Person.objects.get(email=email)
+    user = Person.objects.filter(role="user").first()
+    admin_api, user_api, anon = APIClient(), APIClient(), APIClient()
+    admin_api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue_login_pair(person=admin).access_token}")
+    user_api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue_login_pair(person=user).access_token}")
+
+    cases = [
+        ("admin: all persons, relations", admin_api, "get", "/api/data/persons?relations=true", {}),
+        ("admin: page of 100", admin_api, "get", "/api/data/persons?page=3&limit=100&relations=true", {}),
+        ("user: all persons (minimal)", user_api, "get", "/api/data/persons", {}),
+        ("user: by email (gazu)", user_api, "get", f"/api/data/persons?email={email}&is_bot=False", {}),
+        ("admin: one person", admin_api, "get", f"/api/data/persons/{user.pk}", {}),
+        ("admin: departments", admin_api, "get", "/api/data/departments", {}),
+        ("login (test hasher)", anon, "post", "/api/auth/login",
+         {"data": {"email": email, "password": password}, "format": "json"}),
+    ]
+    print(f"{'case':34} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for label, client, method, path, kwargs in cases:
+        result = measure(client, method, path, args.repeat, **kwargs)
+        print(f"{label:34} {result['median_ms']:10.1f} {result['p95_ms']:8.1f} {result['queries']:8d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
