@@ -2,9 +2,9 @@
 
 import enum
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from people.models import DesktopLoginLog, Person
+from people.models import DesktopLoginLog, Person, PersonDepartment
 from people.permissions import person_has_permission
 
 # Columns anyone may filter the person list on (zou-api.md 4.1); the rest need `persons.list_details`.
@@ -28,11 +28,27 @@ def person_qs_visible_to(*, viewer: Person) -> QuerySet[Person]:
     return Person.objects.all()
 
 
-def person_list_qs(*, viewer: Person, with_relations: bool) -> QuerySet[Person]:
+MINIMAL_COLUMNS = ("id", "first_name", "last_name", "has_avatar", "active", "studio_id", "role",
+                   "desktop_login", "is_bot", "updated_at", "created_at")
+
+
+def person_list_qs(*, viewer: Person, view: PersonView) -> QuerySet[Person]:
     queryset = person_qs_visible_to(viewer=viewer)
-    if with_relations:
-        queryset = queryset.prefetch_related(Prefetch("departments", to_attr="department_list"))
+    if view is PersonView.MINIMAL:
+        queryset = queryset.only(*MINIMAL_COLUMNS)
     return queryset
+
+
+def person_attach_department_ids(persons) -> list[Person]:
+    """Load every listed person's department ids in one query, without building Department objects."""
+    persons = list(persons)
+    by_person: dict = {person.pk: [] for person in persons}
+    memberships = PersonDepartment.objects.filter(person_id__in=list(by_person)).order_by("created_at", "id")
+    for person_id, department_id in memberships.values_list("person_id", "department_id"):
+        by_person[person_id].append(str(department_id))
+    for person in persons:
+        person.department_ids = by_person[person.pk]
+    return persons
 
 
 def person_list_view_for(*, viewer: Person) -> PersonView:
@@ -50,10 +66,11 @@ def person_filter_fields_for(*, viewer: Person, all_fields: frozenset[str]) -> f
 
 
 def person_department_ids(person: Person) -> list[str]:
-    departments = getattr(person, "department_list", None)
-    if departments is None:
-        return [str(pk) for pk in person.departments.values_list("pk", flat=True)]
-    return [str(d.pk) for d in departments]
+    attached = getattr(person, "department_ids", None)
+    if attached is None:
+        return [str(pk) for pk in PersonDepartment.objects.filter(person=person).order_by(
+            "created_at", "id").values_list("department_id", flat=True)]
+    return attached
 
 
 def desktop_login_logs_of(*, person: Person) -> QuerySet[DesktopLoginLog]:

@@ -65,17 +65,18 @@ class PersonSafeSerializer(_PersonOutput):
 class PersonSafeWithTokenSerializer(PersonSafeSerializer):
     """What create and update return: a bot's fresh API token appears once, here."""
 
-    access_token = serializers.CharField(read_only=True, required=False)
+    access_token = serializers.SerializerMethodField()
 
     class Meta(PersonSafeSerializer.Meta):
         fields = [*SAFE_FIELDS, "access_token"]
 
+    @extend_schema_field({"type": "string", "description": "Only for a bot, once, when its token is issued."})
+    def get_access_token(self, person) -> str | None:
+        return self.context.get("access_token")
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        token = self.context.get("access_token")
-        if token:
-            data["access_token"] = token
-        else:
+        if not data.get("access_token"):
             data.pop("access_token", None)
         return data
 

@@ -59,7 +59,8 @@ class PersonViewSet(ZouCrudViewSet):
         return selectors.person_qs_visible_to(viewer=self.request.user)
 
     def get_list_queryset(self, *, relations):
-        return selectors.person_list_qs(viewer=self.request.user, with_relations=relations)
+        view = selectors.person_list_view_for(viewer=self.request.user)
+        return selectors.person_list_qs(viewer=self.request.user, view=view)
 
     def allowed_filters(self):
         return selectors.person_filter_fields_for(
@@ -77,6 +78,8 @@ class PersonViewSet(ZouCrudViewSet):
         serializer_class = (
             s.PersonSafeWithTokenSerializer if level is selectors.PersonView.SAFE else s.PersonMinimalSerializer
         )
+        if many and relations:
+            instances = selectors.person_attach_department_ids(instances)
         context = {"relations": relations, "access_token": getattr(self, "_issued_access_token", None)}
         return serializer_class(instances, many=many, context=context).data
 
