@@ -72,6 +72,8 @@ def zou_exception_handler(exc, context):
         return Response(error_body(exc.message, exc.data, **exc.extra), status=exc.status)
     if isinstance(exc, drf_exceptions.ValidationError):
         return validation_error_response(exc.detail)
+    if isinstance(exc, drf_exceptions.UnsupportedMediaType):
+        return Response(error_body(f"Data are empty or malformed: {exc.detail}"), status=400)
     if isinstance(exc, drf_exceptions.ParseError):
         return Response(error_body(f"Data are empty or malformed: {exc.detail}"), status=400)
     if isinstance(exc, (Http404, drf_exceptions.NotFound)):
@@ -95,6 +97,14 @@ def zou_exception_handler(exc, context):
             response.data["msg"] = str(exc.detail)
         return response
     return None
+
+
+def json_400(request, exception=None):
+    return JsonResponse(error_body("Bad request."), status=400)
+
+
+def json_403(request, exception=None):
+    return JsonResponse(error_body("You are not allowed to do this."), status=403)
 
 
 def json_404(request, exception=None):

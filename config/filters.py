@@ -94,7 +94,9 @@ class ZouFilter(django_filters.Filter):
             if (len(parsed) - len(parsed.rstrip("\\"))) % 2:
                 parsed += "\\"
             return self._apply(qs, "zou_ilike", parsed)
-        return self._apply(qs, "exact", parsed)
+        # Emails are unique regardless of case, so a lookup by email ignores case too (gazu's new_person).
+        lookup = "iexact" if isinstance(self.model_field, models.EmailField) else "exact"
+        return self._apply(qs, lookup, parsed)
 
     def _apply(self, qs, lookup, value):
         field = self.model_field

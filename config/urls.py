@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.api import api_path
 from people.api.views import ApiRootView
 
 
@@ -12,8 +13,8 @@ class BareApiRootView(ApiRootView):
 
 
 api_patterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    api_path("schema", SpectacularAPIView.as_view(), name="schema"),
+    api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("", include("people.api.urls")),
     path("", include("departments.api.urls")),
 ]
@@ -24,5 +25,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
 ]
 
+handler400 = "config.api.json_400"
+handler403 = "config.api.json_403"
 handler404 = "config.api.json_404"
 handler500 = "config.api.json_500"

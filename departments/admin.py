@@ -1,5 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
+from config.errors import ApplicationError
+from departments import services
 from departments.models import (
     Department,
     HardwareItem,
@@ -10,6 +13,26 @@ from departments.models import (
     SoftwareDepartmentLink,
     Studio,
 )
+
+
+class CatalogAdmin(admin.ModelAdmin):
+    """Saves and deletes go through departments.services, like the API's."""
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.catalog_save(acting_user=request.user, instance=obj)
+        except ApplicationError as exc:
+            raise ValidationError(exc.message) from exc
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        for instance in queryset:
+            try:
+                services.catalog_delete(acting_user=request.user, instance=instance)
+            except ApplicationError as exc:
+                messages.error(request, f"{instance}: {exc.message}")
 
 
 class SoftwareLinkInline(admin.TabularInline):
@@ -25,7 +48,7 @@ class HardwareLinkInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(CatalogAdmin):
     list_display = ["name", "color", "archived"]
     list_filter = ["archived"]
     search_fields = ["name"]
@@ -33,14 +56,14 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Studio)
-class StudioAdmin(admin.ModelAdmin):
+class StudioAdmin(CatalogAdmin):
     list_display = ["name", "color", "archived"]
     list_filter = ["archived"]
     search_fields = ["name"]
 
 
 @admin.register(Software)
-class SoftwareAdmin(admin.ModelAdmin):
+class SoftwareAdmin(CatalogAdmin):
     list_display = ["name", "short_name", "version", "file_extension", "monthly_cost", "inventory_amount",
                     "archived"]
     list_filter = ["archived"]
@@ -48,20 +71,23 @@ class SoftwareAdmin(admin.ModelAdmin):
 
 
 @admin.register(HardwareItem)
-class HardwareItemAdmin(admin.ModelAdmin):
+class HardwareItemAdmin(CatalogAdmin):
     list_display = ["name", "short_name", "monthly_cost", "inventory_amount", "archived"]
     list_filter = ["archived"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(SalaryScale)
-class SalaryScaleAdmin(admin.ModelAdmin):
+class SalaryScaleAdmin(CatalogAdmin):
     list_display = ["department", "position", "seniority", "salary"]
     list_filter = ["department", "position", "seniority"]
     list_editable = ["salary"]
     list_select_related = ["department"]
 
+    def has_add_permission(self, request):
+        return False  # every department x position x seniority cell already exists
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(CatalogAdmin):
     list_display = ["name", "hours_by_day", "timesheets_locked"]

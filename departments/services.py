@@ -47,6 +47,14 @@ def catalog_create(*, acting_user, model: type[models.Model], data: dict[str, An
 
 
 @transaction.atomic
+def catalog_save(*, acting_user, instance: models.Model) -> models.Model:
+    """Save a catalog row already filled in (the admin's forms): same validation as the API."""
+    if instance._state.adding and isinstance(instance, SalaryScale):
+        raise ApplicationError("Salary scales cannot be created")
+    return _save_validated(instance)
+
+
+@transaction.atomic
 def catalog_update(*, acting_user, instance: models.Model, data: dict[str, Any]) -> models.Model:
     for field, value in data.items():
         setattr(instance, field, value)

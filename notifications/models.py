@@ -17,6 +17,8 @@ class OutboxEmail(models.Model):
     subject = models.CharField(max_length=255)
     body = models.TextField()
     kind = models.CharField(max_length=40, db_index=True)
+    # The body carries a secret (a reset or invitation link): hidden in the admin, blanked once sent.
+    sensitive = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True, default="")
@@ -29,3 +31,5 @@ class OutboxEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to} ({self.status})"
+
+    REDACTED_BODY = "[redacted after delivery: the message carried a one-time link]"

@@ -10,9 +10,10 @@ from notifications.models import DeliveryStatus, OutboxEmail
 MAX_DELIVERY_ATTEMPTS = 6
 
 
-def email_enqueue(*, to: str, kind: str, subject: str, template: str, context: dict) -> OutboxEmail:
+def email_enqueue(*, to: str, kind: str, subject: str, template: str, context: dict,
+                  sensitive: bool = False) -> OutboxEmail:
     body = render_to_string(template, context)
-    email = OutboxEmail.objects.create(to=to, kind=kind, subject=subject, body=body)
+    email = OutboxEmail.objects.create(to=to, kind=kind, subject=subject, body=body, sensitive=sensitive)
     from notifications.tasks import deliver_email
 
     transaction.on_commit(lambda: deliver_email.delay(str(email.id)))
@@ -38,5 +39,7 @@ def email_deliver(*, email_id) -> OutboxEmail | None:
         email.status = DeliveryStatus.SENT
         email.sent_at = timezone.now()
         email.last_error = ""
-        email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        if email.sensitive:
+            email.body = OutboxEmail.REDACTED_BODY
+        email.save(update_fields=["attempts", "last_error", "status", "sent_at", "body"])
         return email

@@ -59,9 +59,9 @@ class PersonAdmin(admin.ModelAdmin):
         ]}
         return super().changelist_view(request, extra_context)
 
-    def _service_data(self, form) -> dict:
+    def _service_data(self, form, *, change: bool) -> dict:
         data = {}
-        for name in form.changed_data if form.instance.pk else form.cleaned_data:
+        for name in form.changed_data if change else form.cleaned_data:
             if name in ("new_password",) or name not in form.cleaned_data:
                 continue
             value = form.cleaned_data[name]
@@ -76,7 +76,7 @@ class PersonAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Saves go through people.services: same validation, user limit and protected-account rules."""
-        data = self._service_data(form)
+        data = self._service_data(form, change=change)
         password = form.cleaned_data.get("new_password") or None
         try:
             with transaction.atomic():
@@ -96,6 +96,29 @@ class PersonAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
         if result.access_token:
             messages.warning(request, f"The bot's API token (shown once): {result.access_token}")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not PersonDepartment:
+            return super().save_formset(request, form, formset, change)
+        # Memberships change through the same services as the API's departments/add and remove.
+        person = form.instance
+        try:
+            for inline in formset.forms:
+                cleaned = getattr(inline, "cleaned_data", None)
+                if not cleaned or not inline.has_changed():
+                    continue
+                before = inline.instance.department_id if inline.instance.pk else None
+                after = cleaned.get("department")
+                if before and (cleaned.get("DELETE") or (after and after.pk != before)):
+                    services.person_remove_department(acting_user=request.user, person=person,
+                                                      department_id=before)
+                if after and not cleaned.get("DELETE"):
+                    services.person_add_department(acting_user=request.user, person=person,
+                                                   department_id=after.pk)
+        except ApplicationError as exc:
+            raise ValidationError(exc.message) from exc
+        # The admin's change message reads these; the rows themselves were written by the services.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

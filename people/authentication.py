@@ -52,13 +52,24 @@ class BearerTokenAuthentication(BaseAuthentication):
         kind = getattr(view, "token_kind", TokenKind.ACCESS)
         header = get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword:
-            raw = request.COOKIES.get(COOKIE_FOR_KIND[kind])
-            if not raw:
-                return None
-            return self._resolve(raw, kind)
+            return self._authenticate_cookie(request, kind)
         if len(header) != 2:
             raise TokenError(TokenRejected("Bad Authorization header. Expected 'Bearer <JWT>'", status=422))
         return self._resolve(header[1].decode("latin-1"), kind)
+
+    def _authenticate_cookie(self, request, kind: str):
+        raw = request.COOKIES.get(COOKIE_FOR_KIND[kind])
+        if not raw:
+            return None
+        # A cookie rides along on requests other sites start (links, forms): only the app's own pages,
+        # or the user typing an address, may use it.
+        if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+            return None
+        try:
+            return self._resolve(raw, kind)
+        except TokenError:
+            # A stale cookie is no sign-in at all: public pages still answer, private ones say 401.
+            return None
 
     def _resolve(self, raw: str, kind: str):
         try:

@@ -173,9 +173,13 @@ class Person(AbstractBaseUser, ZouModel):
             models.UniqueConstraint(
                 Lower("email"), condition=Q(is_bot=False), name="unique_email_among_non_bots"
             ),
+            models.UniqueConstraint(
+                fields=["desktop_login"], condition=Q(is_bot=False) & ~Q(desktop_login=""),
+                name="unique_desktop_login_among_non_bots",
+            ),
             models.CheckConstraint(
-                condition=(Q(active=True, status__in=list(SIGN_IN_STATUSES))
-                           | (Q(active=False) & ~Q(status__in=list(SIGN_IN_STATUSES)))),
+                condition=(Q(active=True, status__in=sorted(SIGN_IN_STATUSES))
+                           | (Q(active=False) & ~Q(status__in=sorted(SIGN_IN_STATUSES)))),
                 name="person_active_matches_status",
             ),
         ]
@@ -201,7 +205,7 @@ class Person(AbstractBaseUser, ZouModel):
 
     @property
     def is_superuser(self) -> bool:
-        return self.active and self.role == Role.ADMIN
+        return self.is_staff
 
     def can(self, permission: str) -> bool:
         """Whether the permission table (role, grants, denials) gives this person `permission`."""

@@ -116,6 +116,17 @@ def _check_email_free(email: str | None, *, is_bot: bool, exclude_pk=None) -> No
         raise field_error("email", "Email already in use.")
 
 
+def _check_desktop_login_free(desktop_login: str | None, *, is_bot: bool, exclude_pk=None) -> None:
+    """Desktop logins sign people in, so two persons must never share one."""
+    if not desktop_login or is_bot:
+        return
+    clash = Person.objects.filter(desktop_login=desktop_login, is_bot=False)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise field_error("desktop_login", "Desktop login already in use.")
+
+
 def _check_expiration_date(value, *, stored=None) -> None:
     if value is None or value == stored:
         return
@@ -189,6 +200,7 @@ def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> Person
         _check_user_limit()
     _check_expiration_date(data.get("expiration_date"))
     _check_email_free(data.get("email"), is_bot=is_bot)
+    _check_desktop_login_free(data.get("desktop_login"), is_bot=is_bot)
 
     password = data.get("password")
     person = Person(**{k: v for k, v in data.items() if k in WRITABLE_FIELDS})
@@ -215,11 +227,22 @@ def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> Person
     return PersonWriteResult(person=person, access_token=access_token)
 
 
+UNIQUE_FIELD_MESSAGES = {
+    "email": "Email already in use.",
+    "desktop_login": "Desktop login already in use.",
+    "username": "Username already in use.",
+    "ldap_uid": "LDAP uid already in use.",
+    "shotgun_id": "Shotgun id already in use.",
+}
+
+
 def _integrity_error(exc: IntegrityError) -> ApplicationError:
     text = str(exc)
-    if "unique_email_among_non_bots" in text:
-        return field_error("email", "Email already in use.")
-    if "desktop_login" in text or "unique" in text.lower() or "duplicate" in text.lower():
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or text
+    for field, message in UNIQUE_FIELD_MESSAGES.items():
+        if field in constraint:
+            return field_error(field, message)
+    if "unique" in text.lower() or "duplicate" in text.lower():
         return ApplicationError("A record with the same unique values already exists.")
     if "null" in text.lower():
         return ApplicationError("A required field is missing.")
@@ -246,8 +269,17 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
 
     is_bot = data.get("is_bot", person.is_bot)
     previous_status = person.status
+    counted_before = person.active and not person.is_bot and not person.is_guest
     if "email" in data:
         _check_email_free(data["email"], is_bot=is_bot, exclude_pk=person.pk)
+        claims_protected = (
+            data["email"] and data["email"].lower() in settings.ROSTER_PROTECTED_ACCOUNTS
+            and (person.email or "").lower() != data["email"].lower()
+        )
+        if claims_protected and not privileged:
+            raise Forbidden("This email belongs to a protected account.")
+    if "desktop_login" in data:
+        _check_desktop_login_free(data["desktop_login"], is_bot=is_bot, exclude_pk=person.pk)
     if "expiration_date" in data:
         _check_expiration_date(data["expiration_date"], stored=person.expiration_date)
 
@@ -255,8 +287,9 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         if field in WRITABLE_FIELDS and field not in ("active", "status"):
             setattr(person, field, value)
     _apply_status(person, data, previous_status=previous_status)
-    reactivated = person.active and previous_status not in SIGN_IN_STATUSES
-    if reactivated and not person.is_bot and not person.is_guest:
+    # Reactivation, or a bot or guest turned into a regular person: one more seat is taken.
+    counted_after = person.active and not person.is_bot and not person.is_guest
+    if counted_after and not counted_before:
         _check_user_limit()
     try:
         with transaction.atomic():
@@ -292,7 +325,8 @@ def person_delete(*, acting_user: Person, person: Person, force: bool = False) -
             person.delete()
     except (ProtectedError, IntegrityError):
         raise ApplicationError("Some data are still linked to given person.") from None
-    default_storage.delete(avatar_path(person.pk))
+    path = avatar_path(person.pk)
+    transaction.on_commit(lambda: default_storage.delete(path))
 
 
 @transaction.atomic
@@ -461,6 +495,7 @@ def person_invite(*, acting_user: Person, person: Person) -> None:
             template="emails/invitation.txt",
             context={"person": person, "inviter": acting_user,
                      "link": reset_link(person=person, token=token, invitation=True)},
+            sensitive=True,
         )
 
 
@@ -507,6 +542,7 @@ def password_reset_request(*, email) -> None:
             subject="Reset your Roster password",
             template="emails/password_reset.txt",
             context={"person": person, "link": reset_link(person=person, token=token)},
+            sensitive=True,
         )
 
 
@@ -558,13 +594,14 @@ def auth_login(*, identifier: str, password: str) -> Person:
         raise LoginRefused(400, {"login": False})
     if _is_locked_out(person):
         raise LoginRefused(400, {"error": True, "login": False, "too_many_failed_login_attemps": True})
-    if password == "default" and not person.has_usable_password() and person.active:
-        # An account created without a password (imported, invited): hand back a token to set one.
-        token = password_reset_token_issue(person=person)
-        raise LoginRefused(400, {"login": False, "default_password": True, "token": token})
     if not person.has_usable_password() or not check_password(password, person.password):
         _record_login_failure(person)
         raise LoginRefused(400, {"login": False})
+    if password == "default" and person.active:
+        # The password really is Zou's placeholder "default" (imported accounts): it must be replaced
+        # before any session opens, so hand back a token for PUT /auth/reset-password instead.
+        token = password_reset_token_issue(person=person)
+        raise LoginRefused(400, {"login": False, "default_password": True, "token": token})
     if not person.active:
         raise LoginRefused(
             401,
@@ -582,7 +619,7 @@ def auth_login(*, identifier: str, password: str) -> Person:
 # Avatars -----------------------------------------------------------------------------------------------
 
 AVATAR_SIZE = (400, 400)
-AVATAR_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
+AVATAR_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})  # MPO: multi-picture JPEG from phone cameras
 # Decoding is done in memory: refuse sources far larger than any photo before decoding them.
 AVATAR_MAX_SOURCE_PIXELS = 40_000_000
 
@@ -613,17 +650,17 @@ def person_set_avatar(*, acting_user: Person, person: Person, upload) -> str:
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG", optimize=True)
     path = avatar_path(person.pk)
-    with transaction.atomic():
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        default_storage.save(path, ContentFile(buffer.getvalue()))
-        Person.objects.filter(pk=person.pk).update(has_avatar=True, updated_at=timezone.now())
+    # The storage overwrites in place (allow_overwrite), so the path stays the one Zou clients expect.
+    default_storage.save(path, ContentFile(buffer.getvalue()))
+    Person.objects.filter(pk=person.pk).update(has_avatar=True, updated_at=timezone.now())
     return path
 
 
+@transaction.atomic
 def person_clear_avatar(*, acting_user: Person, person: Person) -> None:
     Person.objects.filter(pk=person.pk).update(has_avatar=False, updated_at=timezone.now())
-    default_storage.delete(avatar_path(person.pk))
+    path = avatar_path(person.pk)
+    transaction.on_commit(lambda: default_storage.delete(path))
 
 
 # Desktop logins ----------------------------------------------------------------------------------------

@@ -105,7 +105,7 @@ class PersonInputSerializer(serializers.Serializer):
     """Types only; the rules (uniqueness, limits, formats, who may set what) live in people.services."""
 
     first_name = serializers.CharField(max_length=80, allow_blank=True)
-    last_name = serializers.CharField(max_length=80, allow_blank=True, required=False)
+    last_name = serializers.CharField(max_length=80, allow_blank=True)
     email = serializers.CharField(max_length=254, allow_null=True, allow_blank=True, required=False)
     username = serializers.CharField(max_length=80, allow_null=True, allow_blank=True, required=False)
     password = serializers.CharField(allow_null=True, required=False, write_only=True, trim_whitespace=False)

@@ -3,13 +3,14 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status, viewsets
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ERROR_RESPONSE, ZouCrudViewSet, parse_uuid, request_dict, zou_crud_schema
 from config.errors import Forbidden, NotFound
+from config.parsers import SafeJSONParser
 from departments.api.serializers import OrganisationSerializer
 from departments.services import organisation_get_or_create
 from people import selectors, services
@@ -268,7 +269,7 @@ def organisation_for(person: Person) -> dict:
 class LoginView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    parser_classes = [SafeJSONParser, FormParser, MultiPartParser]
 
     @extend_schema(
         summary="Sign in with email (or desktop login) and password",

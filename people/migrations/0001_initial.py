@@ -158,6 +158,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('active', True), ('status__in', ['invited', 'active'])), models.Q(('active', False), models.Q(('status__in', ['invited', 'active']), _negated=True)), _connector='OR'), name='person_active_matches_status'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('active', True), ('status__in', ['active', 'invited'])), models.Q(('active', False), models.Q(('status__in', ['active', 'invited']), _negated=True)), _connector='OR'), name='person_active_matches_status'),
         ),
     ]

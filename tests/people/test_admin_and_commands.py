@@ -134,3 +134,47 @@ def test_person_changelist_shows_headcount_charts(hr, user, manager):
     assert {bar["label"]: bar["count"] for bar in charts["role"]} == {"admin": 1, "manager": 1, "user": 1}
     assert {bar["label"]: bar["count"] for bar in charts["account status"]} == {"active": 3, "inactive": 1}
     assert "Active people by department" in response.content.decode()
+
+
+def test_admin_inline_memberships_go_through_services(hr, user):
+    modeling = Department.objects.create(name="Modeling", color="#00FF00")
+    animation = Department.objects.create(name="Animation", color="#0000FF")
+    user.departments.add(modeling)
+    membership = user.department_memberships.get()
+    form = person_form(**{
+        "email": user.email, "first_name": user.first_name, "last_name": user.last_name,
+        "desktop_login": "john.doe",
+        "department_memberships-TOTAL_FORMS": "2", "department_memberships-INITIAL_FORMS": "1",
+        "department_memberships-0-id": str(membership.pk), "department_memberships-0-person": str(user.pk),
+        "department_memberships-0-department": str(modeling.pk), "department_memberships-0-DELETE": "on",
+        "department_memberships-1-person": str(user.pk),
+        "department_memberships-1-department": str(animation.pk),
+    })
+    response = hr.post(f"/admin/people/person/{user.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(user.departments.all()) == [animation]
+
+
+def test_catalog_admin_validates_through_services(hr):
+    response = hr.post("/admin/departments/department/add/", {
+        "name": "Paint", "color": "#12345G",
+        "software_links-TOTAL_FORMS": "0", "software_links-INITIAL_FORMS": "0",
+        "hardware_item_links-TOTAL_FORMS": "0", "hardware_item_links-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200  # the form shows the color error
+    assert not Department.objects.filter(name="Paint").exists()
+    response = hr.post("/admin/departments/department/add/", {
+        "name": "Paint", "color": "#12345F",
+        "software_links-TOTAL_FORMS": "0", "software_links-INITIAL_FORMS": "0",
+        "hardware_item_links-TOTAL_FORMS": "0", "hardware_item_links-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302
+    assert Department.objects.get(name="Paint").color == "#12345F"
+
+
+def test_admin_delete_of_department_with_members_is_refused_cleanly(hr, user):
+    department = Department.objects.create(name="Busy", color="#000000")
+    user.departments.add(department)
+    response = hr.post(f"/admin/departments/department/{department.pk}/delete/", {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    assert Department.objects.filter(pk=department.pk).exists()

@@ -1,3 +1,4 @@
+
 """The `/api/auth/` routes (zou-api.md section 1; checklist items 1-7, 9 and 10 of section 10)."""
 
 import datetime as dt
@@ -5,7 +6,7 @@ import hashlib
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.core import mail
 from django.utils import timezone
 
@@ -515,8 +516,15 @@ def test_reset_with_mismatched_or_short_password_is_400(user, django_capture_on_
     assert complete_reset("john.doe@gmail.com", token).status_code == 200
 
 
-def test_default_password_for_a_person_without_one_gives_a_reset_token(db):
-    person = make_person(email="new@example.com", password=None)
+def _with_placeholder_password(email: str):
+    """An account imported from Zou whose password is still the placeholder "default"."""
+    person = make_person(email=email, password=None)
+    Person.objects.filter(pk=person.pk).update(password=make_password("default"))
+    return person
+
+
+def test_default_password_gives_a_reset_token(db):
+    person = _with_placeholder_password("new@example.com")
     response = login("new@example.com", "default")
     assert response.status_code == 400
     body = response.json()
@@ -534,14 +542,22 @@ def test_default_password_for_a_person_without_one_gives_a_reset_token(db):
 
 
 def test_default_password_is_the_default_when_password_is_absent(db):
-    make_person(email="new@example.com", password=None)
+    _with_placeholder_password("new@example.com")
     response = ApiClient().post("/api/auth/login", {"email": "new@example.com"}, format="json")
     assert response.status_code == 400
     assert response.json()["default_password"] is True
 
 
+def test_default_is_just_a_wrong_password_for_a_person_without_one(db):
+    # An account with no password yet (invited, LDAP) must not be claimable by typing "default".
+    make_person(email="invited@example.com", password=None)
+    response = login("invited@example.com", "default")
+    assert response.status_code == 400
+    assert response.json() == {"login": False}
+    assert not PasswordResetToken.objects.exists()
+
+
 def test_default_is_just_a_wrong_password_for_a_person_who_has_one(user):
-    # Deliberate deviation from Zou, which hands out a reset token to anyone typing "default".
     response = login("john.doe@gmail.com", "default")
     assert response.status_code == 400
     assert response.json() == {"login": False}

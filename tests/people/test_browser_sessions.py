@@ -41,3 +41,20 @@ def test_scripts_get_no_cookies(user):
     refresh = APIClient(HTTP_USER_AGENT="CGWire Gazu 1.1.12",
                         HTTP_AUTHORIZATION=f"Bearer {response.json()['refresh_token']}")
     assert set(refresh.get("/api/auth/refresh-token").json()) == {"access_token"}
+
+
+def test_cookie_ignored_on_requests_started_by_other_sites(user):
+    browser = APIClient(HTTP_USER_AGENT=BROWSER)
+    browser.post("/api/auth/login", {"email": user.email, "password": PASSWORD}, format="json")
+    assert browser.get("/api/auth/authenticated", HTTP_SEC_FETCH_SITE="same-origin").status_code == 200
+    assert browser.get("/api/auth/authenticated", HTTP_SEC_FETCH_SITE="cross-site").status_code == 401
+    assert browser.get("/api/auth/logout", HTTP_SEC_FETCH_SITE="same-site").status_code == 401
+    assert browser.get("/api/auth/authenticated").status_code == 200  # the session survived
+
+
+def test_stale_cookie_does_not_block_public_pages(user):
+    browser = APIClient(HTTP_USER_AGENT=BROWSER)
+    browser.cookies["access_token_cookie"] = "x" * 43
+    assert browser.get("/api/docs/").status_code == 200
+    assert browser.get("/api/").status_code == 200
+    assert browser.get("/api/data/persons").status_code == 401

@@ -297,11 +297,11 @@ def test_bot_creation_returns_a_working_token(admin, admin_api, departments):
 
 def test_bot_with_past_expiration_on_create(admin_api):
     yesterday = dt.date.today() - dt.timedelta(days=1)
-    response = admin_api.post(PERSONS, {"first_name": "Robot", "is_bot": True,
+    response = admin_api.post(PERSONS, {"last_name": "Roe", "first_name": "Robot", "is_bot": True,
                                         "expiration_date": yesterday.isoformat()}, format="json")
     assert response.status_code == 400
     assert response.json()["message"] == "Expiration date can't be in the past."
-    response = admin_api.post(PERSONS, {"first_name": "Robot", "is_bot": True, "expiration_date": "2030/01/01"},
+    response = admin_api.post(PERSONS, {"last_name": "Roe", "first_name": "Robot", "is_bot": True, "expiration_date": "2030/01/01"},
                               format="json")
     assert response.status_code == 400
     assert error_fields(response) == ["expiration_date"]
@@ -351,7 +351,7 @@ def test_expired_bot_expiration_rules(admin_api):
 
 
 def test_bot_token_rotation_revokes_old_token(admin_api):
-    response = admin_api.post(PERSONS, {"first_name": "Robot", "is_bot": True}, format="json")
+    response = admin_api.post(PERSONS, {"last_name": "Roe", "first_name": "Robot", "is_bot": True}, format="json")
     bot_id, old_token = response.json()["id"], response.json()["access_token"]
     response = admin_api.put(person_url(bot_id), {"expiration_date": None}, format="json")
     assert response.status_code == 200
@@ -404,7 +404,7 @@ def test_invalid_display_date_format(user, admin_api, value):
     response = admin_api.put(person_url(user), {"display_date_format": value}, format="json")
     assert response.status_code == 400
     assert error_fields(response) == ["display_date_format"]
-    response = admin_api.post(PERSONS, {"first_name": "Jane", "display_date_format": value}, format="json")
+    response = admin_api.post(PERSONS, {"last_name": "Roe", "first_name": "Jane", "display_date_format": value}, format="json")
     assert response.status_code == 400
     assert error_fields(response) == ["display_date_format"]
     assert Person.objects.get(pk=user.pk).display_date_format == "YYYY-MM-DD"
@@ -468,7 +468,7 @@ def test_country_invalid(user, admin_api, value):
     response = admin_api.put(person_url(user), {"country": value}, format="json")
     assert response.status_code == 400
     assert error_fields(response) == ["country"]
-    response = admin_api.post(PERSONS, {"first_name": "Jane", "country": value}, format="json")
+    response = admin_api.post(PERSONS, {"last_name": "Roe", "first_name": "Jane", "country": value}, format="json")
     assert response.status_code == 400
     assert error_fields(response) == ["country"]
 
@@ -500,7 +500,7 @@ def test_locale_invalid(user, admin_api, value):
     response = admin_api.put(person_url(user), {"locale": value}, format="json")
     assert response.status_code == 400
     assert error_fields(response) == ["locale"]
-    response = admin_api.post(PERSONS, {"first_name": "Jane", "locale": value}, format="json")
+    response = admin_api.post(PERSONS, {"last_name": "Roe", "first_name": "Jane", "locale": value}, format="json")
     assert response.status_code == 400
     assert error_fields(response) == ["locale"]
     assert Person.objects.get(pk=user.pk).locale == "en_US"
@@ -514,7 +514,7 @@ def test_write_responses_hold_no_sensitive_field(user, admin_api, departments):
                                         "password": NEW_PASSWORD}, format="json")
     assert response.status_code == 201
     assert not set(response.json()) & Person.SENSITIVE_FIELDS
-    response = admin_api.post(PERSONS, {"first_name": "Robot", "is_bot": True}, format="json")
+    response = admin_api.post(PERSONS, {"last_name": "Roe", "first_name": "Robot", "is_bot": True}, format="json")
     assert not set(response.json()) & Person.SENSITIVE_FIELDS
     response = admin_api.put(person_url(user), {"phone": "1", "password": "ignored-Str0ng-pass"}, format="json")
     assert response.status_code == 200
@@ -759,7 +759,7 @@ def test_trailing_slashes(user, admin_api):
     assert admin_api.get(f"{person_url(user)}/").status_code == 200
     response = admin_api.put(f"{person_url(user)}/", {"phone": "9"}, format="json")
     assert response.status_code == 200
-    response = admin_api.post(f"{PERSONS}/", {"first_name": "Jane"}, format="json")
+    response = admin_api.post(f"{PERSONS}/", {"first_name": "Jane", "last_name": "Roe"}, format="json")
     assert response.status_code == 201
     assert admin_api.delete(f"{PERSONS}/{response.json()['id']}/").status_code == 204
 
