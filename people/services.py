@@ -106,25 +106,18 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _check_email_free(email: str | None, *, is_bot: bool, exclude_pk=None) -> None:
-    if not email or is_bot:
+# Both identify a person at sign-in, so no two humans may share one (bots may: they never sign in).
+SIGN_IN_IDENTIFIER_LOOKUPS = {"email": "email__iexact", "desktop_login": "desktop_login"}
+
+
+def _check_identifier_free(field: str, value: str | None, *, is_bot: bool, exclude_pk=None) -> None:
+    if not value or is_bot:
         return
-    clash = Person.objects.filter(email__iexact=email, is_bot=False)
+    clash = Person.objects.filter(**{SIGN_IN_IDENTIFIER_LOOKUPS[field]: value}, is_bot=False)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise field_error("email", "Email already in use.")
-
-
-def _check_desktop_login_free(desktop_login: str | None, *, is_bot: bool, exclude_pk=None) -> None:
-    """Desktop logins sign people in, so two persons must never share one."""
-    if not desktop_login or is_bot:
-        return
-    clash = Person.objects.filter(desktop_login=desktop_login, is_bot=False)
-    if exclude_pk is not None:
-        clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
-        raise field_error("desktop_login", "Desktop login already in use.")
+        raise field_error(field, UNIQUE_FIELD_MESSAGES[field])
 
 
 def _check_expiration_date(value, *, stored=None) -> None:
@@ -199,8 +192,8 @@ def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> Person
     if not is_bot and wants_active and not data.get("is_guest", False):
         _check_user_limit()
     _check_expiration_date(data.get("expiration_date"))
-    _check_email_free(data.get("email"), is_bot=is_bot)
-    _check_desktop_login_free(data.get("desktop_login"), is_bot=is_bot)
+    for field in SIGN_IN_IDENTIFIER_LOOKUPS:
+        _check_identifier_free(field, data.get(field), is_bot=is_bot)
 
     password = data.get("password")
     person = Person(**{k: v for k, v in data.items() if k in WRITABLE_FIELDS})
@@ -271,7 +264,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     previous_status = person.status
     counted_before = person.active and not person.is_bot and not person.is_guest
     if "email" in data:
-        _check_email_free(data["email"], is_bot=is_bot, exclude_pk=person.pk)
+        _check_identifier_free("email", data["email"], is_bot=is_bot, exclude_pk=person.pk)
         claims_protected = (
             data["email"] and data["email"].lower() in settings.ROSTER_PROTECTED_ACCOUNTS
             and (person.email or "").lower() != data["email"].lower()
@@ -279,7 +272,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         if claims_protected and not privileged:
             raise Forbidden("This email belongs to a protected account.")
     if "desktop_login" in data:
-        _check_desktop_login_free(data["desktop_login"], is_bot=is_bot, exclude_pk=person.pk)
+        _check_identifier_free("desktop_login", data["desktop_login"], is_bot=is_bot, exclude_pk=person.pk)
     if "expiration_date" in data:
         _check_expiration_date(data["expiration_date"], stored=person.expiration_date)
 
