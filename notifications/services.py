@@ -1,5 +1,8 @@
 """Writing emails to the outbox; delivery happens in a Celery task once the transaction commits."""
 
+import datetime as dt
+
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -21,7 +24,9 @@ def email_enqueue(*, to: str, kind: str, subject: str, template: str, context: d
 
 
 def email_deliver(*, email_id) -> OutboxEmail | None:
-    """Send one outbox email; safe to call twice (a sent email is never sent again)."""
+    """Send one outbox email; safe to call twice (a sent email is never sent again). A failure is recorded
+    on the row (attempts, last error) and then raised, so the caller can retry."""
+    failure = None
     with transaction.atomic():
         email = OutboxEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status == DeliveryStatus.SENT:
@@ -29,17 +34,31 @@ def email_deliver(*, email_id) -> OutboxEmail | None:
         email.attempts += 1
         try:
             send_mail(email.subject, email.body, None, [email.to], fail_silently=False)
-        except Exception as exc:  # any transport failure is recorded, then retried by the task
+        except Exception as exc:  # any transport failure: recorded here, retried by the task
+            failure = exc
             email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            email.status = (
-                DeliveryStatus.FAILED if email.attempts >= MAX_DELIVERY_ATTEMPTS else DeliveryStatus.PENDING
-            )
-            email.save(update_fields=["attempts", "last_error", "status"])
-            raise
-        email.status = DeliveryStatus.SENT
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        if email.sensitive:
-            email.body = OutboxEmail.REDACTED_BODY
+            if email.attempts >= MAX_DELIVERY_ATTEMPTS:
+                email.status = DeliveryStatus.FAILED
+        else:
+            email.status = DeliveryStatus.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            if email.sensitive:
+                email.body = OutboxEmail.REDACTED_BODY
         email.save(update_fields=["attempts", "last_error", "status", "sent_at", "body"])
-        return email
+    if failure is not None:
+        raise failure
+    return email
+
+
+def email_is_still_pending(*, email_id) -> bool:
+    return OutboxEmail.objects.filter(pk=email_id, status=DeliveryStatus.PENDING).exists()
+
+
+def email_ids_to_requeue() -> list:
+    """Pending emails older than the grace period: their delivery task is overdue or was lost."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.ROSTER_EMAIL_REQUEUE_AFTER_SECONDS)
+    return list(
+        OutboxEmail.objects.filter(status=DeliveryStatus.PENDING, created_at__lt=cutoff)
+        .order_by("created_at").values_list("pk", flat=True)[:1000]
+    )

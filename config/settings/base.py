@@ -177,6 +177,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "requeue-pending-emails": {"task": "notifications.tasks.requeue_pending_emails", "schedule": 600.0},
+}
+ROSTER_EMAIL_RETRY_SECONDS = 30  # first retry delay; doubles each time (6 attempts in all)
+ROSTER_EMAIL_REQUEUE_AFTER_SECONDS = 3 * 3600  # past every retry: a pending email this old lost its task
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
