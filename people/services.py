@@ -23,7 +23,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from config.errors import ApplicationError, Forbidden, field_error
-from departments.models import Department
+from departments.models import Department, Studio
 from notifications.services import email_enqueue
 from people import validators
 from people.models import (
@@ -38,7 +38,7 @@ from people.models import (
 )
 from people.permissions import person_has_permission
 from people.selectors import person_count_toward_user_limit
-from people.tokens import tokens_revoke_all, tokens_rotate_api_token
+from people.tokens import IssuedPair, tokens_issue_login_pair, tokens_revoke_all, tokens_rotate_api_token
 
 # Columns only holders of `persons.change_privileged_fields` may write; others have them dropped silently,
 # as Zou does, because gazu PUTs whole dicts back.
@@ -120,6 +120,23 @@ def _check_identifier_free(field: str, value: str | None, *, is_bot: bool, exclu
         raise field_error(field, UNIQUE_FIELD_MESSAGES[field])
 
 
+def _check_references(data: dict[str, Any], *, person_pk=None) -> None:
+    if data.get("studio_id") is not None and not Studio.objects.filter(pk=data["studio_id"]).exists():
+        raise field_error("studio_id", "Studio ID matches no studio.")
+    manager_id = data.get("manager_id")
+    if manager_id is not None:
+        if person_pk is not None and str(manager_id) == str(person_pk):
+            raise field_error("manager_id", "A person cannot be their own manager.")
+        if not Person.objects.filter(pk=manager_id).exists():
+            raise field_error("manager_id", "Manager ID matches no person.")
+
+
+def ensure_not_bot(person: Person) -> None:
+    """Password, invitation and 2FA actions make no sense for a bot (Zou's check_person_is_not_bot)."""
+    if person.is_bot:
+        raise Forbidden("This action is not available for bots.")
+
+
 def _check_expiration_date(value, *, stored=None) -> None:
     if value is None or value == stored:
         return
@@ -194,6 +211,7 @@ def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> Person
     _check_expiration_date(data.get("expiration_date"))
     for field in SIGN_IN_IDENTIFIER_LOOKUPS:
         _check_identifier_free(field, data.get(field), is_bot=is_bot)
+    _check_references(data)
 
     password = data.get("password")
     person = Person(**{k: v for k, v in data.items() if k in WRITABLE_FIELDS})
@@ -275,6 +293,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         _check_identifier_free("desktop_login", data["desktop_login"], is_bot=is_bot, exclude_pk=person.pk)
     if "expiration_date" in data:
         _check_expiration_date(data["expiration_date"], stored=person.expiration_date)
+    _check_references(data, person_pk=person.pk)
 
     for field, value in data.items():
         if field in WRITABLE_FIELDS and field not in ("active", "status"):
@@ -367,6 +386,7 @@ def _check_can_set_password_of(acting_user: Person, person: Person) -> None:
 @transaction.atomic
 def person_set_password(*, acting_user: Person, person: Person, password, password_2) -> None:
     """An admin sets someone's password; their open sessions end, since the old secret is void."""
+    ensure_not_bot(person)
     if password != password_2:
         raise field_error("password_2", "Confirmation password doesn't match.")
     _check_can_set_password_of(acting_user, person)
@@ -475,6 +495,7 @@ INVITATION_TOKEN_HOURS = 7 * 24
 
 def person_invite(*, acting_user: Person, person: Person) -> None:
     """Email a link to choose a password; a pending invitation is reused, so re-sending keeps one link."""
+    ensure_not_bot(person)
     if not person.email:
         raise field_error("email", "This person has no email address to invite.")
     if not person.active:
@@ -494,6 +515,7 @@ def person_invite(*, acting_user: Person, person: Person) -> None:
 
 def person_reset_password_link(*, acting_user: Person, person: Person) -> str:
     """The reset link an admin hands over in person; calling it twice gives the same link."""
+    ensure_not_bot(person)
     _check_can_set_password_of(acting_user, person)
     if not person.email:
         raise field_error("email", "This person has no email address.")
@@ -503,6 +525,7 @@ def person_reset_password_link(*, acting_user: Person, person: Person) -> str:
 
 @transaction.atomic
 def person_disable_two_factor(*, acting_user: Person, person: Person) -> None:
+    ensure_not_bot(person)
     if person.role == Role.ADMIN and acting_user.pk != person.pk:
         raise ApplicationError("An admin can't disable 2FA for other admins.")
     if not (person.totp_enabled or person.email_otp_enabled or person.fido_enabled):
@@ -607,6 +630,12 @@ def auth_login(*, identifier: str, password: str) -> Person:
     for field, value in updates.items():
         setattr(person, field, value)
     return person
+
+
+def auth_sign_in(*, identifier: str, password: str) -> tuple[Person, IssuedPair]:
+    """An API login: the checks of `auth_login`, then a fresh access and refresh token pair."""
+    person = auth_login(identifier=identifier, password=password)
+    return person, tokens_issue_login_pair(person=person)
 
 
 # Avatars -----------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.serializers import StrictChoiceField, ZouModelSerializer
-from departments.models import Position, Seniority, Studio
+from departments.models import Position, Seniority
 from people.models import (
     Appearance,
     AuthenticationMethod,
@@ -161,16 +161,6 @@ class PersonInputSerializer(serializers.Serializer):
     def validate_data(self, value):
         if _holds_nul(value):
             raise serializers.ValidationError("Text in data cannot contain NUL characters.")
-        return value
-
-    def validate_studio_id(self, value):
-        if value is not None and not Studio.objects.filter(pk=value).exists():
-            raise serializers.ValidationError("Studio ID matches no studio.")
-        return value
-
-    def validate_manager_id(self, value):
-        if value is not None and not Person.objects.filter(pk=value).exists():
-            raise serializers.ValidationError("Manager ID matches no person.")
         return value
 
     def validate(self, attrs):

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import ERROR_RESPONSE, ZouCrudViewSet, parse_uuid, request_dict, zou_crud_schema
-from config.errors import Forbidden, NotFound
+from config.errors import NotFound
 from config.parsers import SafeJSONParser
 from departments.api.serializers import OrganisationSerializer
 from departments.services import organisation_get_or_create
@@ -19,7 +19,7 @@ from people.authentication import clear_token_cookies, is_browser, set_token_coo
 from people.filters import PersonFilterSet
 from people.models import Person, TokenKind
 from people.permissions import ensure_person_may
-from people.tokens import tokens_issue_access_from_refresh, tokens_issue_login_pair, tokens_revoke_session
+from people.tokens import tokens_issue_access_from_refresh, tokens_revoke_session
 
 SUCCESS = inline_serializer("Success", {"success": serializers.BooleanField()})
 ERRORS = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
@@ -31,13 +31,6 @@ def load_person(person_id, *, viewer: Person) -> Person:
     person = selectors.person_qs_visible_to(viewer=viewer).filter(pk=pk).first()
     if person is None:
         raise NotFound("Person not found.")
-    return person
-
-
-def load_human(person_id, *, viewer: Person) -> Person:
-    person = load_person(person_id, viewer=viewer)
-    if person.is_bot:
-        raise Forbidden("This action is not available for bots.")
     return person
 
 
@@ -143,7 +136,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Set another person's password", request=s.SetPasswordSerializer,
                    responses={200: SUCCESS, **ERRORS})
     def set_password(self, request, person_id):
-        person = load_human(person_id, viewer=request.user)
+        person = load_person(person_id, viewer=request.user)
         body = s.SetPasswordSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
         services.person_set_password(
@@ -156,7 +149,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
                    responses={200: inline_serializer("InvitationSent", {
                        "success": serializers.BooleanField(), "message": serializers.CharField()}), **ERRORS})
     def invite(self, request, person_id):
-        person = load_human(person_id, viewer=request.user)
+        person = load_person(person_id, viewer=request.user)
         services.person_invite(acting_user=request.user, person=person)
         return Response({"success": True, "message": "Email sent"})
 
@@ -165,13 +158,13 @@ class PersonActionViewSet(viewsets.GenericViewSet):
                    responses={200: inline_serializer("ResetPasswordLink", {
                        "reset_password_link": serializers.CharField()}), **ERRORS})
     def reset_password_link(self, request, person_id):
-        person = load_human(person_id, viewer=request.user)
+        person = load_person(person_id, viewer=request.user)
         link = services.person_reset_password_link(acting_user=request.user, person=person)
         return Response({"reset_password_link": link})
 
     @extend_schema(summary="Turn off every two-factor method of a person", responses={200: SUCCESS, **ERRORS})
     def disable_two_factor(self, request, person_id):
-        person = load_human(person_id, viewer=request.user)
+        person = load_person(person_id, viewer=request.user)
         services.person_disable_two_factor(acting_user=request.user, person=person)
         return Response({"success": True})
 
@@ -281,12 +274,11 @@ class LoginView(APIView):
         body = s.LoginSerializer(data=request_dict(request, required=False))
         body.is_valid(raise_exception=True)
         try:
-            person = services.auth_login(
+            person, pair = services.auth_sign_in(
                 identifier=body.validated_data["email"], password=body.validated_data["password"]
             )
         except services.LoginRefused as refused:
             return Response(refused.body, status=refused.status)
-        pair = tokens_issue_login_pair(person=person)
         response = Response({
             "user": safe_person_with_departments(person),
             "organisation": organisation_for(person),
