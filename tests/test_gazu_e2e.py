@@ -1,9 +1,13 @@
 """gazu, the real Kitsu client, driven against a live Roster server: scripts written for Zou work unchanged."""
 
+import datetime as dt
+
 import gazu
 import pytest
+from django.utils import timezone
 from gazu.exception import AuthFailedException, NotAuthenticatedException, RouteNotFoundException
 
+from people.models import AuthToken, TokenKind
 from tests.conftest import PASSWORD, make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,6 +30,7 @@ def test_gazu_session_and_people_workflow(gazu_host):
         gazu.log_in("john.did@gmail.com", "wrong-password")
     session = gazu.log_in("john.did@gmail.com", PASSWORD)
     assert session["login"] is True
+    refresh_token = session["refresh_token"]  # gazu keeps (and later mutates) this very dict
     assert gazu.client.get_current_user()["email"] == "john.did@gmail.com"
 
     assert [p["email"] for p in gazu.person.all_persons()] == ["john.did@gmail.com"]
@@ -79,6 +84,14 @@ def test_gazu_session_and_people_workflow(gazu_host):
     with pytest.raises(RouteNotFoundException):
         gazu.person.get_department("00000000-0000-4000-8000-000000000000")
     assert gazu.person.get_person_by_email("john.doe@gmail.com") is None
+
+    # An expired access token: gazu sees "Signature has expired", refreshes on its own and retries.
+    AuthToken.objects.filter(kind=TokenKind.ACCESS, person__email="john.did@gmail.com").update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
+    gazu.client.default_client.use_refresh_token = True  # gazu's opt-in to refresh on expiry
+    assert gazu.client.get_current_user()["email"] == "john.did@gmail.com"
+    gazu.client.default_client.refresh_token = refresh_token  # gazu forgets it after refreshing
 
     refreshed = gazu.refresh_access_token()
     assert refreshed["access_token"]
