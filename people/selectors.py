@@ -4,7 +4,7 @@ import enum
 
 from django.db.models import QuerySet
 
-from people.models import DesktopLoginLog, Person, PersonDepartment
+from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus, Role
 from people.permissions import person_has_permission
 
 # Columns anyone may filter the person list on (zou-api.md 4.1); the rest need `persons.list_details`.
@@ -95,8 +95,8 @@ def headcount_charts() -> dict[str, list[dict]]:
         .values("name", "color", "count").order_by("-count", "name")
     )
     return {
-        "role": _bars([(row["role"], row["count"], "") for row in by_role]),
-        "status": _bars([(row["status"], row["count"], "") for row in by_status]),
+        "role": _bars([(Role(row["role"]).label, row["count"], "") for row in by_role]),
+        "status": _bars([(PersonStatus(row["status"]).label, row["count"], "") for row in by_status]),
         "department": _bars([(row["name"], row["count"], row["color"]) for row in by_department]),
     }
 

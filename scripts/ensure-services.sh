@@ -2,8 +2,8 @@
 # Make sure the services the test suite needs answer on loopback:
 #   PostgreSQL on 127.0.0.1:5432 (role postgres, trust auth, allowed to create databases)
 #   Redis      on 127.0.0.1:6379
+#   Chromium   /usr/bin/chromium + /usr/bin/chromedriver (Debian's packages; the browser tests drive them)
 # Starts them when installed but stopped; installs them with apt-get when missing and running as root.
-# Chromium + chromedriver are installed only when ROSTER_NEED_CHROMIUM=1.
 set -euo pipefail
 
 PG_HOST=127.0.0.1
@@ -200,24 +200,32 @@ ensure_redis() {
     ok "Redis $REDIS_HOST:$REDIS_PORT"
 }
 
-# ---------------------------------------------------------------- Chromium (opt-in)
+# ---------------------------------------------------------------- Chromium
+
+CHROMIUM=/usr/bin/chromium
+CHROMEDRIVER=/usr/bin/chromedriver
 
 ensure_chromium() {
-    if [ ! -x /usr/bin/chromium ] || ! have chromedriver; then
-        if is_root && have apt-get; then
-            note "installing chromium and chromium-driver"
-            apt_install chromium chromium-driver >&2 || fail "Chromium /usr/bin/chromium" \
-                "Chromium is required when ROSTER_NEED_CHROMIUM=1: 'apt-get install -y chromium chromium-driver' failed."
-        else
-            fail "Chromium /usr/bin/chromium" \
-                "Chromium is required when ROSTER_NEED_CHROMIUM=1: install 'chromium' and 'chromium-driver' (or rerun as root)."
+    if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
+        if ! is_root || ! have apt-get; then
+            fail "Chromium $CHROMIUM" \
+                "Chromium is required for the browser tests (tests/test_admin_browser.py): $CHROMIUM or $CHROMEDRIVER is missing." \
+                "Install Debian's packages ('sudo apt-get install chromium chromium-driver') or rerun as root to let this script install them."
         fi
+        note "installing Chromium (apt-get install -y chromium chromium-driver)"
+        apt_install chromium chromium-driver >&2 || fail "Chromium $CHROMIUM" \
+            "Chromium is required for the browser tests: 'apt-get install -y chromium chromium-driver' failed."
+        [ -x "$CHROMIUM" ] && [ -x "$CHROMEDRIVER" ] || fail "Chromium $CHROMIUM" \
+            "Chromium is required for the browser tests: apt-get installed chromium and chromium-driver" \
+            "but $CHROMIUM or $CHROMEDRIVER is still missing."
     fi
-    ok "Chromium /usr/bin/chromium"
+    local version
+    version="$("$CHROMIUM" --version 2>/dev/null)" || fail "Chromium $CHROMIUM" \
+        "Chromium is required for the browser tests: '$CHROMIUM --version' failed."
+    version="${version#Chromium }"
+    ok "Chromium ${version%% *}"
 }
 
 ensure_postgres
 ensure_redis
-if [ "${ROSTER_NEED_CHROMIUM:-0}" = "1" ]; then
-    ensure_chromium
-fi
+ensure_chromium

@@ -131,8 +131,9 @@ def test_person_changelist_shows_headcount_charts(hr, user, manager):
     response = hr.get("/admin/people/person/")
     charts = dict(response.context["headcount_charts"])
     assert [(bar["label"], bar["count"]) for bar in charts["department"]] == [("Lighting", 1)]
-    assert {bar["label"]: bar["count"] for bar in charts["role"]} == {"admin": 1, "manager": 1, "user": 1}
-    assert {bar["label"]: bar["count"] for bar in charts["account status"]} == {"active": 3, "inactive": 1}
+    assert {bar["label"]: bar["count"] for bar in charts["role"]} == {
+        "Studio manager": 1, "Production manager": 1, "Artist": 1}
+    assert {bar["label"]: bar["count"] for bar in charts["account status"]} == {"Active": 3, "Inactive": 1}
     assert "Active people by department" in response.content.decode()
 
 
