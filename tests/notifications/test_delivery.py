@@ -3,9 +3,9 @@
 import os
 import socket
 import time
-import uuid
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
@@ -16,7 +16,6 @@ from notifications.services import email_enqueue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 class Inbox:
@@ -51,25 +50,35 @@ def smtp_port(settings):
     return port
 
 
+def broker_url_of_this_process() -> str:
+    """A Redis database per xdist worker: tasks must reach the worker thread of the process (and test
+    database) that sent them. Celery caches its routing, so the queue name itself cannot vary."""
+    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
+    worker_number = int("".join(ch for ch in os.environ.get("PYTEST_XDIST_WORKER", "gw0") if ch.isdigit()) or 0)
+    return f"{base}/{1 + worker_number % 15}"
+
+
 @pytest.fixture
 def worker(settings):
-    """A real worker thread consuming a queue of its own on the Redis broker."""
+    """A real worker thread consuming this process's Redis database."""
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
     except OSError:
         pytest.fail("Redis must answer on 127.0.0.1:6379 (make test starts it): Celery tests use a real broker")
     settings.ROSTER_EMAIL_RETRY_SECONDS = 0.2
-    queue = f"roster-test-{uuid.uuid4().hex}"
-    keys = ("task_always_eager", "broker_url", "task_default_queue")
-    previous = {key: celery_app.conf[key] for key in keys}
-    celery_app.conf.update(task_always_eager=False, broker_url=REDIS_URL, task_default_queue=queue,
-                           broker_connection_retry_on_startup=True)
-    celery_app._pool = None
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
-                      queues=[queue]) as running:
-        yield running
-    celery_app.conf.update(previous)
-    celery_app._pool = None
+    broker_url = broker_url_of_this_process()
+    if celery_app.conf.broker_url != broker_url:
+        celery_app.conf.update(broker_url=broker_url, broker_connection_retry_on_startup=True)
+        # Connections made for the in-memory broker of eager runs are cached twice: drop both.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+    redis.Redis.from_url(broker_url).flushdb()  # retries left over from an earlier run
+    celery_app.conf.task_always_eager = False
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as running:
+            yield running
+    finally:
+        celery_app.conf.task_always_eager = True
 
 
 def enqueue(to="ada@studio.io") -> OutboxEmail:
