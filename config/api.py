@@ -23,6 +23,7 @@ from config.filters import parse_bool
 logger = logging.getLogger(__name__)
 
 DEFAULT_PAGE_LIMIT = 100
+MAX_PAGE_LIMIT = 2**63 - 1  # SQL LIMIT is a bigint
 
 
 def api_path(route: str, view, name: str | None = None):
@@ -247,6 +248,8 @@ class ZouCrudViewSet(viewsets.GenericViewSet):
         limit = parse_positive_int(params, "limit", DEFAULT_PAGE_LIMIT)
         if limit < 1:
             raise field_error("limit", "limit must be a positive integer.")
+        if limit > MAX_PAGE_LIMIT:
+            raise field_error("limit", "limit is too large.")
         total = queryset.count()
         offset = (page - 1) * limit
         rows = []

@@ -82,7 +82,7 @@ class ZouFilter(django_filters.Filter):
         if isinstance(value, str) and value.lstrip().startswith("["):
             try:
                 items = json.loads(value)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: a list nested too deeply
                 raise field_error(name, f"Invalid JSON list for {name}.") from None
             if not isinstance(items, list):
                 raise field_error(name, f"Invalid JSON list for {name}.")

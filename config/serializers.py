@@ -5,6 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+ZOU_DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+
 # Field types whose DRF representation of a non-null model value is the value itself.
 PASS_THROUGH_FIELDS = (serializers.BooleanField, serializers.CharField, serializers.IntegerField,
                        serializers.ChoiceField, serializers.JSONField)
@@ -44,7 +46,13 @@ class ZouModelSerializer(serializers.ModelSerializer):
 
             def convert_datetime(obj):
                 value = getattr(obj, attr)
-                return None if value is None else value.astimezone(dt.UTC).strftime(fmt)
+                if value is None:
+                    return None
+                value = value.astimezone(dt.UTC)
+                # strftime does not zero-pad years before 1000; isoformat does, and is the same text otherwise.
+                if fmt == ZOU_DATETIME_FORMAT:
+                    return value.replace(tzinfo=None, microsecond=0).isoformat()
+                return value.strftime(fmt)
 
             return convert_datetime
         if isinstance(field, serializers.DateField) and not isinstance(field, serializers.DateTimeField):
@@ -84,3 +92,22 @@ class StrictChoiceField(serializers.ChoiceField):
     def __init__(self, *args, field_label: str, **kwargs):
         kwargs.setdefault("error_messages", {"invalid_choice": f"Invalid {field_label}"})
         super().__init__(*args, **kwargs)
+
+
+def holds_unstorable_text(value) -> bool:
+    """PostgreSQL text and jsonb hold neither NUL characters nor lone UTF-16 surrogates (which JSON's
+    "\\ud800" escapes can produce): find them anywhere in a JSON value before the database refuses it."""
+    if isinstance(value, str):
+        return "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return any(holds_unstorable_text(k) or holds_unstorable_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(holds_unstorable_text(item) for item in value)
+    return False
+
+
+def validate_storable_json(value):
+    """A `validate_<field>` for JSON fields: NUL or a lone surrogate is a 400 naming the field."""
+    if holds_unstorable_text(value):
+        raise serializers.ValidationError("Text cannot contain NUL characters or lone surrogates.")
+    return value

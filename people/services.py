@@ -7,6 +7,7 @@ import hmac
 import io
 import secrets
 import string
+import struct
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -667,7 +668,10 @@ def person_set_avatar(*, acting_user: Person, person: Person, upload) -> str:
             picture = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGBA"), AVATAR_SIZE)
     except ApplicationError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    # Pillow reports a corrupt file (a bad chunk checksum, a PNG with no image data...) through the same
+    # exceptions it treats as "not an image" when opening: SyntaxError, IndexError, TypeError, struct.error.
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, IndexError, TypeError, EOFError,
+            struct.error, Image.DecompressionBombError):
         raise field_error("file", "The file must be a JPEG, PNG or WebP image.") from None
     buffer = io.BytesIO()
     picture.save(buffer, format="PNG", optimize=True)

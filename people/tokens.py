@@ -88,7 +88,9 @@ def tokens_rotate_api_token(*, person: Person) -> str:
     """Revoke the person's API tokens and issue one that lasts until the end of `expiration_date`."""
     expires_at = None
     if person.expiration_date is not None:
-        end_of_day = dt.datetime.combine(person.expiration_date + dt.timedelta(days=1), dt.time.min)
+        # 9999-12-31 has no next day in Python: its end is datetime.max.
+        end_of_day = (dt.datetime.max if person.expiration_date == dt.date.max else
+                      dt.datetime.combine(person.expiration_date + dt.timedelta(days=1), dt.time.min))
         expires_at = timezone.make_aware(end_of_day, dt.UTC)
     identity_type = IdentityType.BOT if person.is_bot else IdentityType.PERSON_API
     with transaction.atomic():

@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import (
+    NoSuchElementException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -50,6 +55,21 @@ def browser(monkeypatch, tmp_path):
         driver.quit()
 
 
+def page_replaced(old_page):
+    """Like `staleness_of`, but chromedriver may also say the node "does not belong to the document"."""
+    def replaced(_driver):
+        try:
+            old_page.is_enabled()
+            return False
+        except (StaleElementReferenceException, NoSuchElementException):
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" in str(exc):
+                return True
+            raise
+    return replaced
+
+
 def wait_for(driver, css: str):
     return WebDriverWait(driver, WAIT_SECONDS).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
@@ -58,7 +78,7 @@ def click_and_load(driver, element, then: str):
     """Click something that navigates, wait for the next page to replace this one, then for `then` on it."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, WAIT_SECONDS).until(ec.staleness_of(page))
+    WebDriverWait(driver, WAIT_SECONDS).until(page_replaced(page))
     return wait_for(driver, then)
 
 
@@ -118,7 +138,7 @@ def test_hr_admin_in_a_browser(live_server, browser, tmp_path):
     search.send_keys("Lindqvist")
     page = browser.find_element(By.TAG_NAME, "html")
     search.send_keys(Keys.ENTER)
-    WebDriverWait(browser, WAIT_SECONDS).until(ec.staleness_of(page))
+    WebDriverWait(browser, WAIT_SECONDS).until(page_replaced(page))
     wait_for(browser, "#result_list")
     assert result_names(browser) == ["Bo Lindqvist"]
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from config.serializers import ZouModelSerializer
+from config.serializers import ZouModelSerializer, validate_storable_json
 from departments.models import (
     Department,
     HardwareItem,
@@ -59,6 +59,8 @@ class SoftwareInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Software
         fields = SOFTWARE_FIELDS
+
+    validate_secondary_extensions = staticmethod(validate_storable_json)
 
 
 HARDWARE_FIELDS = ["name", "short_name", "archived", "monthly_cost", "inventory_amount"]

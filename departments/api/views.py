@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -40,12 +40,15 @@ def catalog_permissions(view_permission: str, change_permission: str) -> dict[st
             "update": change_permission, "destroy": change_permission}
 
 
-GROUPED_SOFTWARE = inline_serializer(
-    "SoftwareByDepartment", {"<department_id>": s.SoftwareSerializer(many=True)}
-)
-GROUPED_HARDWARE = inline_serializer(
-    "HardwareItemsByDepartment", {"<department_id>": s.HardwareItemSerializer(many=True)}
-)
+def grouped_by_department(component: str) -> dict:
+    """`{"<department_id>": [<component>, ...], ...}`: the keys are ids, not a property literally so named."""
+    return {"type": "object", "description": "Keyed by department id.",
+            "additionalProperties": {"type": "array", "items": {"$ref": f"#/components/schemas/{component}"}}}
+
+
+ERRORS = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
+GROUPED_SOFTWARE = grouped_by_department("Software")
+GROUPED_HARDWARE = grouped_by_department("HardwareItem")
 
 
 @extend_schema_view(**zou_crud_schema(s.DepartmentSerializer, s.DepartmentInputSerializer, name="departments"))
@@ -65,25 +68,24 @@ class DepartmentViewSet(CatalogViewSet):
     }
 
     @extend_schema(summary="Software of every department, grouped by department id",
-                   responses={200: GROUPED_SOFTWARE, 403: ERROR_RESPONSE})
+                   responses={200: GROUPED_SOFTWARE, **ERRORS})
     @action(detail=False, methods=["get"], url_path="software-licenses")
     def all_software_licenses(self, request):
         grouped = selectors.software_by_department()
         return Response({k: s.SoftwareSerializer(v, many=True).data for k, v in grouped.items()})
 
     @extend_schema(summary="Hardware items of every department, grouped by department id",
-                   responses={200: GROUPED_HARDWARE, 403: ERROR_RESPONSE})
+                   responses={200: GROUPED_HARDWARE, **ERRORS})
     @action(detail=False, methods=["get"], url_path="hardware-items")
     def all_hardware_items(self, request):
         grouped = selectors.hardware_items_by_department()
         return Response({k: s.HardwareItemSerializer(v, many=True).data for k, v in grouped.items()})
 
     @extend_schema(methods=["GET"], summary="Software licensed to one department",
-                   responses={200: s.SoftwareSerializer(many=True), 404: ERROR_RESPONSE})
+                   responses={200: s.SoftwareSerializer(many=True), **ERRORS})
     @extend_schema(methods=["POST"], summary="License a software to a department (idempotent)",
                    request=s.SoftwareLinkInputSerializer,
-                   responses={201: s.SoftwareDepartmentLinkSerializer, 400: ERROR_RESPONSE,
-                              404: ERROR_RESPONSE})
+                   responses={201: s.SoftwareDepartmentLinkSerializer, **ERRORS})
     @action(detail=True, methods=["get", "post"], url_path="software-licenses")
     def software_licenses(self, request, pk=None):
         department = self.get_object()
@@ -97,7 +99,7 @@ class DepartmentViewSet(CatalogViewSet):
         )
         return Response(s.SoftwareDepartmentLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Stop licensing a software to a department", responses={204: None})
+    @extend_schema(summary="Stop licensing a software to a department", responses={204: None, **ERRORS})
     @action(detail=True, methods=["delete"], url_path=r"software-licenses/(?P<software_id>[^/]+)")
     def remove_software_license(self, request, pk=None, software_id=None):
         department = self.get_object()
@@ -107,11 +109,10 @@ class DepartmentViewSet(CatalogViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(methods=["GET"], summary="Hardware items of one department",
-                   responses={200: s.HardwareItemSerializer(many=True), 404: ERROR_RESPONSE})
+                   responses={200: s.HardwareItemSerializer(many=True), **ERRORS})
     @extend_schema(methods=["POST"], summary="Assign a hardware item to a department (idempotent)",
                    request=s.HardwareItemLinkInputSerializer,
-                   responses={201: s.HardwareItemDepartmentLinkSerializer, 400: ERROR_RESPONSE,
-                              404: ERROR_RESPONSE})
+                   responses={201: s.HardwareItemDepartmentLinkSerializer, **ERRORS})
     @action(detail=True, methods=["get", "post"], url_path="hardware-items")
     def hardware_items(self, request, pk=None):
         department = self.get_object()
@@ -126,7 +127,7 @@ class DepartmentViewSet(CatalogViewSet):
         )
         return Response(s.HardwareItemDepartmentLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Take a hardware item away from a department", responses={204: None})
+    @extend_schema(summary="Take a hardware item away from a department", responses={204: None, **ERRORS})
     @action(detail=True, methods=["delete"], url_path=r"hardware-items/(?P<hardware_item_id>[^/]+)")
     def remove_hardware_item(self, request, pk=None, hardware_item_id=None):
         department = self.get_object()

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.serializers import StrictChoiceField, ZouModelSerializer
+from config.serializers import StrictChoiceField, ZouModelSerializer, holds_unstorable_text
 from departments.models import Position, Seniority
 from people.models import (
     Appearance,
@@ -90,17 +90,6 @@ class PersonMinimalSerializer(_PersonOutput):
 PG_INT_MAX = 2**31 - 1  # an IntegerField column
 
 
-def _holds_nul(value) -> bool:
-    """PostgreSQL text and jsonb reject NUL characters; catch them before the database does."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
-
-
 class PersonInputSerializer(serializers.Serializer):
     """Types only; the rules (uniqueness, limits, formats, who may set what) live in people.services."""
 
@@ -159,8 +148,8 @@ class PersonInputSerializer(serializers.Serializer):
                                         allow_null=True)
 
     def validate_data(self, value):
-        if _holds_nul(value):
-            raise serializers.ValidationError("Text in data cannot contain NUL characters.")
+        if holds_unstorable_text(value):  # PostgreSQL's jsonb would refuse it
+            raise serializers.ValidationError("Text in data cannot contain NUL characters or lone surrogates.")
         return value
 
     def validate(self, attrs):

@@ -1,7 +1,12 @@
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -190,7 +195,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         return Response({"thumbnail_path": path}, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Download a person's avatar",
-                   responses={(200, "image/png"): OpenApiTypes.BINARY, 404: ERROR_RESPONSE})
+                   responses={(200, "image/png"): OpenApiTypes.BINARY, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE})
     def download_avatar(self, request, person_id):
         person = load_person(person_id, viewer=request.user)
         path = services.avatar_path(person.pk)
@@ -251,6 +256,10 @@ LOGIN_REFUSED = inline_serializer("LoginRefused", {
     "token": serializers.CharField(required=False),
     "too_many_failed_login_attemps": serializers.BooleanField(required=False),
 })
+# A 400 is either a refusal (wrong password, lockout, ...) or malformed input in the usual error envelope.
+LOGIN_BAD_REQUEST = PolymorphicProxySerializer(
+    component_name="LoginBadRequest", serializers=[LOGIN_REFUSED, ERROR_RESPONSE], resource_type_field_name=None
+)
 
 
 def organisation_for(person: Person) -> dict:
@@ -267,7 +276,7 @@ class LoginView(APIView):
     @extend_schema(
         summary="Sign in with email (or desktop login) and password",
         request=s.LoginSerializer,
-        responses={200: LOGIN_RESPONSE, 400: LOGIN_REFUSED, 401: LOGIN_REFUSED},
+        responses={200: LOGIN_RESPONSE, 400: LOGIN_BAD_REQUEST, 401: LOGIN_REFUSED},
         auth=[],
     )
     def post(self, request):
@@ -325,7 +334,7 @@ class RefreshTokenView(APIView):
                    responses={200: inline_serializer("Refreshed", {
                        "access_token": serializers.CharField(required=False),
                        "refresh": serializers.BooleanField(required=False)}),
-                       401: ERROR_RESPONSE})
+                       401: ERROR_RESPONSE, 422: ERROR_RESPONSE})
     def get(self, request):
         access_token = tokens_issue_access_from_refresh(refresh=request.auth)
         if is_browser(request):
@@ -353,7 +362,8 @@ class ResetPasswordView(APIView):
 
     @extend_schema(summary="Email a reset link (the same answer whether the address exists or not)",
                    request=s.ResetPasswordRequestSerializer,
-                   responses={200: inline_serializer("ResetSent", {"success": serializers.CharField()})},
+                   responses={200: inline_serializer("ResetSent", {"success": serializers.CharField()}),
+                              400: ERROR_RESPONSE},
                    auth=[])
     def post(self, request):
         body = s.ResetPasswordRequestSerializer(data=request_dict(request))
