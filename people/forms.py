@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from people import validators
-from people.models import Person
+from people.models import SIGN_IN_STATUSES, Person
 
 
 class PersonAdminForm(forms.ModelForm):
@@ -45,3 +45,12 @@ class PersonAdminForm(forms.ModelForm):
 
     def clean_email(self):
         return self._normalized("email", validators.normalize_email)
+
+    def clean(self):
+        cleaned = super().clean()
+        status = cleaned.get("status")
+        if status:
+            # `status` is what HR sets; `active` follows it (the database checks that they agree).
+            cleaned["active"] = status in SIGN_IN_STATUSES
+            self.instance.active = cleaned["active"]
+        return cleaned

@@ -1,6 +1,7 @@
 """Every write to persons: keyword-only functions that take the `acting_user`, run in a transaction,
 enforce the business rules, and send side effects (emails) only once the transaction commits."""
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -19,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, ProtectedError
+from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -30,6 +31,7 @@ from people import validators
 from people.models import (
     SIGN_IN_STATUSES,
     AuthenticationMethod,
+    AuthToken,
     DesktopLoginLog,
     PasswordResetToken,
     Person,
@@ -46,6 +48,8 @@ from people.tokens import IssuedPair, tokens_issue_login_pair, tokens_revoke_all
 PRIVILEGED_FIELDS = frozenset({
     "role", "departments", "active", "status", "is_bot", "archived", "is_generated_from_ldap", "ldap_uid",
     "last_presence", "studio_id", "manager_id", "authentication_method", "is_guest", "username",
+    # Employment terms are HR's to set, not the employee's (Zou lets people edit their own salary).
+    "daily_salary", "contract_type", "position", "seniority",
 })
 
 # Columns a write may set. The rest (id, timestamps, secrets, lockout counters, has_avatar) have their own
@@ -112,9 +116,13 @@ SIGN_IN_IDENTIFIER_LOOKUPS = {"email": "email__iexact", "desktop_login": "deskto
 
 
 def _check_identifier_free(field: str, value: str | None, *, is_bot: bool, exclude_pk=None) -> None:
+    """Sign-in looks a string up as an email, then as a desktop login: it must name one person in both."""
     if not value or is_bot:
         return
-    clash = Person.objects.filter(**{SIGN_IN_IDENTIFIER_LOOKUPS[field]: value}, is_bot=False)
+    matches = Q()
+    for lookup in SIGN_IN_IDENTIFIER_LOOKUPS.values():
+        matches |= Q(**{lookup: value})
+    clash = Person.objects.filter(matches, is_bot=False)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
@@ -170,7 +178,10 @@ def _set_departments(person: Person, department_ids: list[uuid.UUID]) -> None:
 
 
 def _apply_status(person: Person, data: dict[str, Any], *, previous_status: str | None) -> None:
-    """Keep `active` and `status` in step, whichever of the two the write names."""
+    """Keep `active` and `status` in step, whichever of the two the write names. gazu PUTs whole dicts back,
+    so an unchanged `status` next to a changed `active` means the client only meant `active`."""
+    if data.get("status") == previous_status and "active" in data:
+        data = {k: v for k, v in data.items() if k != "status"}
     if "status" in data and data["status"] is not None:
         if data["status"] not in PersonStatus.values:
             raise field_error("status", "Invalid status")
@@ -278,10 +289,16 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
             raise Forbidden("Can't set this person as inactive it's a protected account.")
         if "role" in data and data["role"] != person.role:
             raise Forbidden("Can't change the role of this person it's a protected account.")
+        # Changing these would lift the protection itself (and let a reset link go elsewhere).
+        if "email" in data and (data["email"] or "").lower() != (person.email or "").lower():
+            raise Forbidden("Can't change the email of this person it's a protected account.")
+        if data.get("is_bot", person.is_bot) != person.is_bot:
+            raise Forbidden("Can't turn this person into a bot it's a protected account.")
 
     is_bot = data.get("is_bot", person.is_bot)
     previous_status = person.status
     counted_before = person.active and not person.is_bot and not person.is_guest
+    was_bot = person.is_bot
     if "email" in data:
         _check_identifier_free("email", data["email"], is_bot=is_bot, exclude_pk=person.pk)
         claims_protected = (
@@ -311,7 +328,8 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         raise _integrity_error(exc) from None
     if "departments" in data:
         _set_departments(person, _department_ids(data["departments"]))
-    if not person.active and previous_status in SIGN_IN_STATUSES:
+    # Leaving the sign-in states, or switching between bot and person, voids every token held so far.
+    if (not person.active and previous_status in SIGN_IN_STATUSES) or person.is_bot != was_bot:
         tokens_revoke_all(person=person)
 
     # A bot whose expiration date is (re)set gets a fresh token; the old one stops working.
@@ -414,21 +432,41 @@ def _is_locked_out(person: Person) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def _locked_for_password_check(person: Person):
+    """Hold the person's row while a password is checked, so parallel guesses queue up behind the
+    lockout counter instead of all reading it before any of them increments it. Refusals raised inside
+    still commit the failure count."""
+    refusal = None
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().get(pk=person.pk)
+        try:
+            yield locked
+        except (ApplicationError, LoginRefused) as exc:
+            refusal = exc
+    if refusal is not None:
+        raise refusal
+
+
 def _record_login_failure(person: Person) -> None:
     Person.objects.filter(pk=person.pk).update(
         login_failed_attemps=F("login_failed_attemps") + 1, last_login_failed=timezone.now()
     )
 
 
-def person_change_own_password(*, person: Person, old_password, password, password_2) -> None:
-    """Not atomic as a whole: a wrong old password must still count as a failure."""
-    if _is_locked_out(person):
-        raise ApplicationError("Too many failed login attempts.", extra={"too_many_failed_login_attemps": True})
-    if not person.active:
-        raise ApplicationError("User is unactive.")
-    if not check_password(old_password, person.password):
-        _record_login_failure(person)
-        raise field_error("old_password", "Old password is wrong.")
+def person_change_own_password(*, person: Person, old_password, password, password_2,
+                               keep_token: AuthToken | None = None) -> None:
+    """A wrong old password counts as a failure (committed even though the change is refused). Every other
+    session ends: whoever held the old password may hold a token too."""
+    with _locked_for_password_check(person) as person:
+        if _is_locked_out(person):
+            raise ApplicationError("Too many failed login attempts.",
+                                   extra={"too_many_failed_login_attemps": True})
+        if not person.active:
+            raise ApplicationError("User is unactive.")
+        if not check_password(old_password, person.password):
+            _record_login_failure(person)
+            raise field_error("old_password", "Old password is wrong.")
     if password != password_2:
         raise field_error("password_2", "Confirmation password doesn't match.")
     _validate_new_password(password, person=person)
@@ -436,6 +474,7 @@ def person_change_own_password(*, person: Person, old_password, password, passwo
         person.set_password(password)
         person.login_failed_attemps = 0
         person.save(update_fields=["password", "login_failed_attemps", "updated_at"])
+        tokens_revoke_all(person=person, keep_session_of=keep_token)
         _notify_password_changed(person)
 
 
@@ -609,11 +648,16 @@ def auth_login(*, identifier: str, password: str) -> Person:
     if person is None:
         _spend_a_password_check(password)
         raise LoginRefused(400, {"login": False})
-    if _is_locked_out(person):
-        raise LoginRefused(400, {"error": True, "login": False, "too_many_failed_login_attemps": True})
-    if not person.has_usable_password() or not check_password(password, person.password):
-        _record_login_failure(person)
-        raise LoginRefused(400, {"login": False})
+    with _locked_for_password_check(person) as person:
+        if _is_locked_out(person):
+            raise LoginRefused(400, {"error": True, "login": False, "too_many_failed_login_attemps": True})
+        if not person.has_usable_password():
+            _spend_a_password_check(password)  # as slow as a real check: no hint that the account is new
+            _record_login_failure(person)
+            raise LoginRefused(400, {"login": False})
+        if not check_password(password, person.password):
+            _record_login_failure(person)
+            raise LoginRefused(400, {"login": False})
     if password == "default" and person.active:
         # The password really is Zou's placeholder "default" (imported accounts): it must be replaced
         # before any session opens, so hand back a token for PUT /auth/reset-password instead.

@@ -113,8 +113,13 @@ def tokens_revoke_session(*, token: AuthToken) -> None:
     to_revoke.filter(revoked_at__isnull=True).update(revoked_at=now)
 
 
-def tokens_revoke_all(*, person: Person) -> int:
-    return AuthToken.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def tokens_revoke_all(*, person: Person, keep_session_of: AuthToken | None = None) -> int:
+    """Revoke every live token of the person, except (optionally) the session `keep_session_of` belongs to."""
+    live = AuthToken.objects.filter(person=person, revoked_at__isnull=True)
+    if keep_session_of is not None:
+        refresh_id = keep_session_of.refresh_token_id or keep_session_of.pk
+        live = live.exclude(pk__in=[keep_session_of.pk, refresh_id]).exclude(refresh_token_id=refresh_id)
+    return live.update(revoked_at=timezone.now())
 
 
 def token_resolve(raw: str, *, kind: str) -> AuthToken:

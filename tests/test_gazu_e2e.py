@@ -96,5 +96,9 @@ def test_gazu_session_and_people_workflow(gazu_host):
     refreshed = gazu.refresh_access_token()
     assert refreshed["access_token"]
     assert gazu.client.get_current_user()["email"] == "john.did@gmail.com"
+    access_token = gazu.client.default_client.access_token
     gazu.log_out()
     assert gazu.client.default_client.tokens == {}
+    after_logout = gazu.client.create_client(gazu_host, access_token=access_token)
+    with pytest.raises(NotAuthenticatedException):
+        gazu.client.get_current_user(client=after_logout)

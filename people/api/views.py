@@ -352,7 +352,7 @@ class ChangePasswordView(APIView):
     def post(self, request):
         body = s.ChangeOwnPasswordSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
-        services.person_change_own_password(person=request.user, **body.validated_data)
+        services.person_change_own_password(person=request.user, keep_token=request.auth, **body.validated_data)
         return Response({"success": True})
 
 

@@ -665,7 +665,8 @@ def test_user_edits_only_themselves_and_privileged_fields_are_ignored(user, mana
     assert data["is_bot"] is False
     assert data["departments"] == []
     fresh = Person.objects.get(pk=user.pk)
-    assert (fresh.role, fresh.active, fresh.is_bot, fresh.daily_salary) == ("user", True, False, 500)
+    # Employment terms are HR's (a deliberate difference from Zou, which lets people set their own salary).
+    assert (fresh.role, fresh.active, fresh.is_bot, fresh.daily_salary) == ("user", True, False, 0)
     assert user_api.get(PERSONS).status_code == 200  # still signed in
 
     response = user_api.put(person_url(manager), {"first_name": "Hacked"}, format="json")
