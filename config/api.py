@@ -18,7 +18,6 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from config.errors import ApplicationError, NotFound, field_error
-from config.filters import parse_bool
 
 logger = logging.getLogger(__name__)
 
@@ -321,7 +320,6 @@ def zou_crud_schema(output, input_serializer, *, name: str):
     }
 
 
-__all__ = ["ZouCrudViewSet", "parse_bool", "zou_crud_schema", "api_path"]
 
 
 class ZouRouter(SimpleRouter):

@@ -25,10 +25,6 @@ class Forbidden(ApplicationError):
     status = 403
 
 
-class Conflict(ApplicationError):
-    status = 409
-
-
 def field_error(field: str, message: str) -> ApplicationError:
     """A 400 that names the offending field, in the shape Zou uses for validation errors."""
     return ApplicationError(message, data={"errors": [{"field": field, "message": message}]})

@@ -1,6 +1,5 @@
 """Person shapes: the safe and minimal output forms of Zou (zou-api.md 3.3) and the write input."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -230,8 +229,3 @@ class ResetPasswordSerializer(serializers.Serializer):
 
 class AvatarUploadSerializer(serializers.Serializer):
     file = serializers.FileField(required=False)
-
-
-@extend_schema_field(OpenApiTypes.OBJECT)
-class AnyObjectField(serializers.JSONField):
-    pass
