@@ -297,17 +297,20 @@ ERROR_RESPONSE = inline_serializer(
 )
 
 
-def zou_crud_schema(output, input_serializer, *, name: str):
-    """`extend_schema` for the five generic actions of one collection."""
+def zou_crud_schema(output, input_serializer, *, name: str, read_output=None, read_output_many=None):
+    """`extend_schema` for the five generic actions of one collection. `read_output` documents list and
+    retrieve when they answer in another shape than the writes (persons: safe or minimal by role)."""
     errors = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
+    read_output = read_output or output
     return {
         "list": extend_schema(
             summary=f"List {name}", parameters=ZOU_LIST_PARAMETERS,
-            responses={200: OpenApiResponse(output(many=True),
-                                            description="A bare array, or the page envelope with `page`."),
-                       **errors},
+            responses={200: OpenApiResponse(
+                read_output_many or read_output(many=True),
+                description="A bare array; with `page`, the envelope {data, total, nb_pages, limit, offset, page}."),
+                **errors},
         ),
-        "retrieve": extend_schema(summary=f"Get one of {name}", responses={200: output, **errors}),
+        "retrieve": extend_schema(summary=f"Get one of {name}", responses={200: read_output, **errors}),
         "create": extend_schema(summary=f"Create one of {name}", request=input_serializer,
                                 responses={201: output, **errors}),
         "update": extend_schema(summary=f"Update one of {name}", request=input_serializer,
@@ -318,8 +321,6 @@ def zou_crud_schema(output, input_serializer, *, name: str):
             responses={204: None, **errors},
         ),
     }
-
-
 
 
 class ZouRouter(SimpleRouter):

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,6 +13,14 @@ PASS_THROUGH_FIELDS = (serializers.BooleanField, serializers.CharField, serializ
                        serializers.ChoiceField, serializers.JSONField)
 
 
+@extend_schema_field({
+    "type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", "example": "2024-06-04T10:00:00",
+    "description": "UTC date and time without offset or microseconds, as Zou writes them.",
+})
+class ZouDateTimeField(serializers.DateTimeField):
+    """Zou's timestamps are naive UTC; documented as such so strict clients accept them."""
+
+
 class ZouModelSerializer(serializers.ModelSerializer):
     """Output in Zou's shape: every dict carries `"type": "<ModelName>"` next to its columns.
 
@@ -21,6 +30,10 @@ class ZouModelSerializer(serializers.ModelSerializer):
 
     zou_type = ""
     type = serializers.SerializerMethodField()
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: ZouDateTimeField,
+    }
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_type(self, obj) -> str:

@@ -156,6 +156,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Read-only fields such as a bot's one-time `access_token` are not always present in responses.
+    "COMPONENT_NO_READ_ONLY_REQUIRED": True,
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "people.models.Role.choices",
         "ContractTypeEnum": "people.models.ContractType.choices",

@@ -43,7 +43,19 @@ def safe_person_with_departments(person: Person) -> dict:
     return s.PersonSafeSerializer(person, context={"relations": True}).data
 
 
-@extend_schema_view(**zou_crud_schema(s.PersonSafeWithTokenSerializer, s.PersonInputSerializer, name="persons"))
+def person_read_forms(*, many: bool) -> PolymorphicProxySerializer:
+    """Admins (and managers on one person) read the safe form, everyone else the minimal one."""
+    return PolymorphicProxySerializer(
+        component_name="PersonSafeOrMinimal",
+        serializers=[s.PersonSafeSerializer, s.PersonMinimalSerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+@extend_schema_view(**zou_crud_schema(s.PersonSafeWithTokenSerializer, s.PersonInputSerializer, name="persons",
+                                      read_output=person_read_forms(many=False),
+                                      read_output_many=person_read_forms(many=True)))
 class PersonViewSet(ZouCrudViewSet):
     filterset_class = PersonFilterSet
     output_serializer_class = s.PersonSafeSerializer
