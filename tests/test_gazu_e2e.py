@@ -3,9 +3,11 @@
 import datetime as dt
 
 import gazu
+import gazu.files
 import pytest
 from django.utils import timezone
 from gazu.exception import AuthFailedException, NotAuthenticatedException, RouteNotFoundException
+from PIL import Image
 
 from people.models import AuthToken, TokenKind
 from tests.conftest import PASSWORD, make_person
@@ -21,7 +23,7 @@ def gazu_host(live_server):
     gazu.client.default_client.tokens = {"access_token": None, "refresh_token": None}
 
 
-def test_gazu_session_and_people_workflow(gazu_host):
+def test_gazu_session_and_people_workflow(gazu_host, tmp_path):
     make_person(role="admin", email="john.did@gmail.com", first_name="John", last_name="Did")
 
     assert gazu.client.host_is_valid()
@@ -63,6 +65,24 @@ def test_gazu_session_and_people_workflow(gazu_host):
     assert set(with_animation["departments"]) == {modeling["id"], animation["id"]}
     gazu.person.remove_person_from_department(person, modeling)
     assert gazu.person.get_person(person["id"], relations=True)["departments"] == [animation["id"]]
+
+    avatar = tmp_path / "portrait.jpg"
+    Image.new("RGB", (1200, 900), "orange").save(avatar, format="JPEG")
+    assert gazu.person.set_avatar(person, str(avatar)) == {
+        "thumbnail_path": f"pictures/thumbnails/persons/{person['id']}.png"}
+    downloaded = tmp_path / "avatar.png"
+    gazu.files.download_person_avatar(person, str(downloaded))
+    with Image.open(downloaded) as picture:
+        assert (picture.format, picture.size) == ("PNG", (400, 400))
+    gazu.person.clear_person_avatar(person)
+    assert gazu.person.get_person(person["id"])["has_avatar"] is False
+    assert gazu.person.invite_person(person) == {"success": True, "message": "Email sent"}
+
+    recolored = gazu.person.update_department({**modeling, "color": "#123456"})
+    assert recolored["color"] == "#123456"
+    scratch = gazu.person.new_department("Scratch")
+    assert gazu.person.remove_department(scratch) == ""
+    assert gazu.person.get_department_by_name("Scratch") is None
 
     assert gazu.person.change_password_for_person(person, "An0ther-long-pass") == {"success": True}
     other = gazu.client.create_client(gazu_host)
