@@ -384,15 +384,17 @@ def person_remove_department(*, acting_user: Person, person: Person, department_
 # Passwords ---------------------------------------------------------------------------------------------
 
 
-def _notify_password_changed(person: Person) -> None:
+def _email_person(person: Person, *, kind: str, subject: str, sensitive: bool = False, **context) -> None:
+    """Queue an email to the person (if they have an address); the template is `emails/<kind>.txt`."""
     if person.email:
         email_enqueue(
-            to=person.email,
-            kind="password_changed",
-            subject="Your Roster password was changed",
-            template="emails/password_changed.txt",
-            context={"person": person, "site_url": settings.ROSTER_SITE_URL},
+            to=person.email, kind=kind, subject=subject, template=f"emails/{kind}.txt", sensitive=sensitive,
+            context={"person": person, "site_url": settings.ROSTER_SITE_URL, **context},
         )
+
+
+def _notify_password_changed(person: Person) -> None:
+    _email_person(person, kind="password_changed", subject="Your Roster password was changed")
 
 
 def _check_can_set_password_of(acting_user: Person, person: Person) -> None:
@@ -542,15 +544,8 @@ def person_invite(*, acting_user: Person, person: Person) -> None:
         raise ApplicationError("User is unactive.")
     with transaction.atomic():
         token = password_reset_token_issue(person=person, hours=INVITATION_TOKEN_HOURS, purpose="invite")
-        email_enqueue(
-            to=person.email,
-            kind="invitation",
-            subject="You are invited to Roster",
-            template="emails/invitation.txt",
-            context={"person": person, "inviter": acting_user,
-                     "link": reset_link(person=person, token=token, invitation=True)},
-            sensitive=True,
-        )
+        _email_person(person, kind="invitation", subject="You are invited to Roster", sensitive=True,
+                      inviter=acting_user, link=reset_link(person=person, token=token, invitation=True))
 
 
 def person_reset_password_link(*, acting_user: Person, person: Person) -> str:
@@ -575,14 +570,8 @@ def person_disable_two_factor(*, acting_user: Person, person: Person) -> None:
         fido_enabled=False, fido_credentials=None, otp_recovery_codes=None,
         preferred_two_factor_authentication=None, updated_at=timezone.now(),
     )
-    if person.email:
-        email_enqueue(
-            to=person.email,
-            kind="two_factor_disabled",
-            subject="Two-factor authentication was turned off on your Roster account",
-            template="emails/two_factor_disabled.txt",
-            context={"person": person, "site_url": settings.ROSTER_SITE_URL},
-        )
+    _email_person(person, kind="two_factor_disabled",
+                  subject="Two-factor authentication was turned off on your Roster account")
 
 
 def password_reset_request(*, email) -> None:
@@ -592,14 +581,8 @@ def password_reset_request(*, email) -> None:
         return
     with transaction.atomic():
         token = password_reset_token_issue(person=person)
-        email_enqueue(
-            to=person.email,
-            kind="password_reset",
-            subject="Reset your Roster password",
-            template="emails/password_reset.txt",
-            context={"person": person, "link": reset_link(person=person, token=token)},
-            sensitive=True,
-        )
+        _email_person(person, kind="password_reset", subject="Reset your Roster password", sensitive=True,
+                      link=reset_link(person=person, token=token))
 
 
 def reset_link(*, person: Person, token: str, invitation: bool = False) -> str:

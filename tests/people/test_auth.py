@@ -55,6 +55,13 @@ def reset_link_from_outbox(to: str) -> dict:
     }
 
 
+def mailed_reset_token(email, capture_on_commit) -> str:
+    """Ask for a reset link for `email`, deliver the email, and return the token it carries."""
+    with capture_on_commit(execute=True):
+        request_reset(email)
+    return reset_link_from_outbox(email)["token"]
+
+
 # 1. Valid login ---------------------------------------------------------------------------------------------
 
 
@@ -484,18 +491,14 @@ def test_reset_with_a_wrong_token_is_400(user, django_capture_on_commit_callback
 
 
 def test_reset_token_of_another_person_is_refused(user, admin, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        request_reset("john.doe@gmail.com")
-    token = reset_link_from_outbox("john.doe@gmail.com")["token"]
+    token = mailed_reset_token("john.doe@gmail.com", django_capture_on_commit_callbacks)
     response = complete_reset("john.did@gmail.com", token)
     assert response.status_code == 400
     assert response.json()["message"] == "Wrong or expired token."
 
 
 def test_expired_reset_token_is_refused(user, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        request_reset("john.doe@gmail.com")
-    token = reset_link_from_outbox("john.doe@gmail.com")["token"]
+    token = mailed_reset_token("john.doe@gmail.com", django_capture_on_commit_callbacks)
     PasswordResetToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     response = complete_reset("john.doe@gmail.com", token)
     assert response.status_code == 400
@@ -503,9 +506,7 @@ def test_expired_reset_token_is_refused(user, django_capture_on_commit_callbacks
 
 
 def test_reset_with_mismatched_or_short_password_is_400(user, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        request_reset("john.doe@gmail.com")
-    token = reset_link_from_outbox("john.doe@gmail.com")["token"]
+    token = mailed_reset_token("john.doe@gmail.com", django_capture_on_commit_callbacks)
     mismatch = complete_reset("john.doe@gmail.com", token, password2="something-Else-9")
     assert mismatch.status_code == 400
     assert mismatch.json()["message"] == "Confirmation password doesn't match."
