@@ -10,10 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, JsonResponse
 from django.urls import re_path
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers, status, viewsets
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -130,14 +132,15 @@ def parse_uuid(raw, *, status_code: int = 400, message: str = "Malformed ID.") -
         raise ApplicationError(message, status=status_code) from None
 
 
-def request_dict(request, *, required: bool = True) -> dict:
-    """The body as a dict: JSON first, else form fields, else the query string (Zou's login fallback)."""
+def request_dict(request, *, required: bool = True, query_string_fallback: bool = False) -> dict:
+    """The body as a dict: JSON or form fields. `query_string_fallback` is Zou's login quirk (credentials in
+    the query string of a POST); no other route reads its body from the query string."""
     data = request.data
     if hasattr(data, "dict"):
         data = data.dict()
     if isinstance(data, dict) and data:
         return dict(data)
-    if isinstance(data, dict) and not data and request.query_params:
+    if query_string_fallback and isinstance(data, dict) and request.query_params:
         return request.query_params.dict()
     if isinstance(data, dict) and not required:
         return {}
@@ -158,13 +161,69 @@ def parse_positive_int(params, name: str, default: int) -> int:
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise field_error(name, f"{name} must be an integer.") from None
+    if value < 1:
+        raise field_error(name, f"{name} must be a positive integer.")
+    return value
+
+
+class ZouPagination(BasePagination):
+    """Zou's paging: without `page` a list is a bare array (no pagination); with it, the envelope
+    `{data, total, nb_pages, limit, offset, page}`, rows ordered by the view's `paginated_ordering`."""
+
+    default_limit = DEFAULT_PAGE_LIMIT
+
+    def paginate_queryset(self, queryset, request, view=None):
+        params = request.query_params
+        if "page" not in params:
+            return None
+        self.page = parse_positive_int(params, "page", 1)
+        self.limit = parse_positive_int(params, "limit", self.default_limit)
+        if self.limit > MAX_PAGE_LIMIT:
+            raise field_error("limit", "limit is too large.")
+        self.total = queryset.count()
+        self.offset = (self.page - 1) * self.limit
+        if self.offset >= self.total:
+            return queryset.none()
+        ordering = getattr(view, "paginated_ordering", None)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return queryset[self.offset:self.offset + self.limit]
+
+    def get_paginated_response(self, data):
+        return Response({
+            "data": data,
+            "total": self.total,
+            "nb_pages": math.ceil(self.total / self.limit),
+            "limit": self.limit,
+            "offset": self.offset,
+            "page": self.page,
+        })
+
+
+class ZouFilterBackend(DjangoFilterBackend):
+    """django-filter with Zou's rules: a column the viewer may not filter on is a 400 naming it (the view's
+    `allowed_filters()`), and an invalid value is a 400 naming its column instead of being dropped."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        filterset_class.check_keys(request.query_params, allowed=view.allowed_filters())
+        filterset = filterset_class(data=request.query_params, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            field, messages = next(iter(filterset.errors.items()))
+            raise field_error(field, f"Invalid value for {field}: {messages[0]}")
+        return filterset.qs
 
 
 class ZouCrudViewSet(viewsets.GenericViewSet):
-    """Zou's generic `/data/<collection>[/<id>]` behaviour (zou-api.md section 0).
+    """Zou's generic `/data/<collection>[/<id>]` behaviour (zou-api.md section 0) on DRF's machinery:
+    `ZouPagination`, `ZouFilterBackend` with the subclass's `filterset_class`, and `get_object` with object
+    permissions. What is Zou's own stays here: the `fields` trimming, the ordering of bare and paged lists,
+    unknown keys refused on create.
 
     Subclasses provide: `filterset_class`, `output_serializer_class`, `input_serializer_class`,
     `required_permissions`, `list_ordering`, and the service calls `perform_create/update/destroy`.
@@ -176,7 +235,8 @@ class ZouCrudViewSet(viewsets.GenericViewSet):
     filterset_class = None
     output_serializer_class = None
     input_serializer_class = None
-    filter_backends: list = []
+    filter_backends = [ZouFilterBackend]
+    pagination_class = ZouPagination
 
     def get_serializer_class(self):
         if self.action in ("create", "update") and self.input_serializer_class is not None:
@@ -205,12 +265,22 @@ class ZouCrudViewSet(viewsets.GenericViewSet):
     def perform_destroy(self, instance, *, force: bool) -> None:
         raise NotImplementedError
 
-    # Shared helpers ----------------------------------------------------------------------------------
+    # DRF's machinery, with Zou's answers ---------------------------------------------------------------
+    def filter_queryset(self, queryset):
+        # Zou filters lists only; a detail route ignores its query string.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def get_object(self):
-        pk = parse_uuid(self.kwargs["pk"])
+        """The target row, loaded once per request, then checked against the object permissions."""
+        cached = self.__dict__.get("_target")
+        if cached is not None:
+            return cached
+        pk = parse_uuid(self.kwargs[self.lookup_url_kwarg or self.lookup_field])
         instance = self.get_queryset().filter(pk=pk).first()
         if instance is None:
             raise NotFound(f"{self.output_serializer_class.zou_type} not found.")
+        self.check_object_permissions(self.request, instance)
+        self._target = instance
         return instance
 
     def validated_input(self, *, partial: bool, instance=None) -> dict:
@@ -228,41 +298,18 @@ class ZouCrudViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
+    def rows(self, instances, *, relations: bool) -> list[dict]:
+        rows = self.serialize(instances, many=True, relations=relations)
+        return trim_fields(rows, self.request.query_params.get("fields"))
+
     # Actions -----------------------------------------------------------------------------------------
     def list(self, request, *args, **kwargs):
-        params = request.query_params
-        relations = query_flag(params, "relations")
-        self.filterset_class.check_keys(params, allowed=self.allowed_filters())
-        queryset = self.get_list_queryset(relations=relations)
-        filterset = self.filterset_class(data=params, queryset=queryset, request=request)
-        if not filterset.is_valid():
-            # django-filter would silently drop an invalid filter (e.g. a NUL byte) and list every row.
-            field, messages = next(iter(filterset.errors.items()))
-            raise field_error(field, f"Invalid value for {field}: {messages[0]}")
-        queryset = filterset.qs
-        if "page" not in params:
-            rows = self.serialize(queryset.order_by(*self.list_ordering), many=True, relations=relations)
-            return Response(trim_fields(rows, params.get("fields")))
-        page = parse_positive_int(params, "page", 1)
-        limit = parse_positive_int(params, "limit", DEFAULT_PAGE_LIMIT)
-        if limit < 1:
-            raise field_error("limit", "limit must be a positive integer.")
-        if limit > MAX_PAGE_LIMIT:
-            raise field_error("limit", "limit is too large.")
-        total = queryset.count()
-        offset = (page - 1) * limit
-        rows = []
-        if page >= 1 and offset < total:
-            window = queryset.order_by(*self.paginated_ordering)[offset:offset + limit]
-            rows = self.serialize(window, many=True, relations=relations)
-        return Response({
-            "data": trim_fields(rows, params.get("fields")),
-            "total": total,
-            "nb_pages": math.ceil(total / limit),
-            "limit": limit,
-            "offset": offset,
-            "page": page,
-        })
+        relations = query_flag(request.query_params, "relations")
+        queryset = self.filter_queryset(self.get_list_queryset(relations=relations))
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return Response(self.rows(queryset.order_by(*self.list_ordering), relations=relations))
+        return self.get_paginated_response(self.rows(page, relations=relations))
 
     def retrieve(self, request, *args, **kwargs):
         relations = query_flag(request.query_params, "relations", default=True)

@@ -3,18 +3,12 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.api import api_path
-from people.api.views import ApiRootView
-
-
-class BareApiRootView(ApiRootView):
-    """`GET /api` without the slash, the same answer; documented once under `/api/`."""
-
-    schema = None
-
+from config.api_root import ApiRootView, BareApiRootView
 
 api_patterns = [
     api_path("schema", SpectacularAPIView.as_view(), name="schema"),
     api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    re_path(r"^$", ApiRootView.as_view(), name="api-root"),
     path("", include("people.api.urls")),
     path("", include("departments.api.urls")),
 ]

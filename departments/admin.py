@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from config.errors import ApplicationError
+from config.permissions import TablePermissionsAdmin
 from departments import services
 from departments.models import (
     Department,
@@ -15,7 +16,11 @@ from departments.models import (
 )
 
 
-class CatalogAdmin(admin.ModelAdmin):
+def catalog_keys(view: str, change: str) -> dict[str, str]:
+    return {"view": view, "add": change, "change": change, "delete": change}
+
+
+class CatalogAdmin(TablePermissionsAdmin, admin.ModelAdmin):
     """Saves and deletes go through departments.services, like the API's."""
 
     def save_model(self, request, obj, form, change):
@@ -35,13 +40,15 @@ class CatalogAdmin(admin.ModelAdmin):
                 messages.error(request, f"{instance}: {exc.message}")
 
 
-class SoftwareLinkInline(admin.TabularInline):
+class SoftwareLinkInline(TablePermissionsAdmin, admin.TabularInline):
+    permission_keys = catalog_keys("departments.view", "departments.manage_equipment")
     model = SoftwareDepartmentLink
     extra = 0
     autocomplete_fields = ["software"]
 
 
-class HardwareLinkInline(admin.TabularInline):
+class HardwareLinkInline(TablePermissionsAdmin, admin.TabularInline):
+    permission_keys = catalog_keys("departments.view", "departments.manage_equipment")
     model = HardwareItemDepartmentLink
     extra = 0
     autocomplete_fields = ["hardware_item"]
@@ -49,6 +56,7 @@ class HardwareLinkInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(CatalogAdmin):
+    permission_keys = catalog_keys("departments.view", "departments.change")
     list_display = ["name", "color", "archived"]
     list_filter = ["archived"]
     search_fields = ["name"]
@@ -57,6 +65,7 @@ class DepartmentAdmin(CatalogAdmin):
 
 @admin.register(Studio)
 class StudioAdmin(CatalogAdmin):
+    permission_keys = catalog_keys("studios.view", "studios.change")
     list_display = ["name", "color", "archived"]
     list_filter = ["archived"]
     search_fields = ["name"]
@@ -64,6 +73,7 @@ class StudioAdmin(CatalogAdmin):
 
 @admin.register(Software)
 class SoftwareAdmin(CatalogAdmin):
+    permission_keys = catalog_keys("softwares.view", "softwares.change")
     list_display = ["name", "short_name", "version", "file_extension", "monthly_cost", "inventory_amount",
                     "archived"]
     list_filter = ["archived"]
@@ -72,6 +82,7 @@ class SoftwareAdmin(CatalogAdmin):
 
 @admin.register(HardwareItem)
 class HardwareItemAdmin(CatalogAdmin):
+    permission_keys = catalog_keys("hardware_items.view", "hardware_items.change")
     list_display = ["name", "short_name", "monthly_cost", "inventory_amount", "archived"]
     list_filter = ["archived"]
     search_fields = ["name", "short_name"]
@@ -79,6 +90,7 @@ class HardwareItemAdmin(CatalogAdmin):
 
 @admin.register(SalaryScale)
 class SalaryScaleAdmin(CatalogAdmin):
+    permission_keys = catalog_keys("salary_scales.view", "salary_scales.change")
     list_display = ["department", "position", "seniority", "salary"]
     list_filter = ["department", "position", "seniority"]
     list_editable = ["salary"]
@@ -90,4 +102,6 @@ class SalaryScaleAdmin(CatalogAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(CatalogAdmin):
+    # The admin form shows the chat integration secrets.
+    permission_keys = catalog_keys("organisations.view_secrets", "organisations.change")
     list_display = ["name", "hours_by_day", "timesheets_locked"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from config.permissions import TablePermissionsAdmin
 from notifications.models import OutboxEmail
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(TablePermissionsAdmin, admin.ModelAdmin):
+    permission_keys = {"view": "outbox.view", "delete": "outbox.delete"}
     list_display = ["created_at", "kind", "to", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
@@ -15,9 +17,3 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def visible_body(self, email):
         # Reset and invitation links are one-time secrets: an admin reading them could take the account.
         return "[hidden: carries a one-time link]" if email.sensitive else email.body
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

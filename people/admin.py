@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from config.errors import ApplicationError
+from config.permissions import TablePermissionsAdmin
 from people import selectors, services
 from people.forms import PersonAdminForm
 from people.models import DesktopLoginLog, Person, PersonDepartment
@@ -11,7 +12,9 @@ from people.models import DesktopLoginLog, Person, PersonDepartment
 ADMIN_FORM_FK_FIELDS = {"studio": "studio_id", "manager": "manager_id"}
 
 
-class PersonDepartmentInline(admin.TabularInline):
+class PersonDepartmentInline(TablePermissionsAdmin, admin.TabularInline):
+    permission_keys = {"view": "persons.list_details", "add": "persons.manage_departments",
+                       "change": "persons.manage_departments", "delete": "persons.manage_departments"}
     model = PersonDepartment
     extra = 1
     autocomplete_fields = ["department"]
@@ -19,7 +22,9 @@ class PersonDepartmentInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(TablePermissionsAdmin, admin.ModelAdmin):
+    permission_keys = {"view": "persons.list_details", "add": "persons.create", "change": "persons.change",
+                       "delete": "persons.delete"}
     form = PersonAdminForm
     list_display = ["full_name", "email", "role", "status", "contract_type", "is_bot", "last_presence"]
     list_filter = ["role", "status", "departments", "contract_type", "is_bot", "studio"]
@@ -141,7 +146,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(DesktopLoginLog)
-class DesktopLoginLogAdmin(admin.ModelAdmin):
+class DesktopLoginLogAdmin(TablePermissionsAdmin, admin.ModelAdmin):
+    # A log of what happened: recorded, never edited.
+    permission_keys = {"view": "persons.view_desktop_logins", "add": "persons.add_desktop_login"}
     list_display = ["person", "date"]
     list_filter = ["date"]
     search_fields = ["person__first_name", "person__last_name", "person__email"]

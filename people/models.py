@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -199,28 +200,35 @@ class Person(AbstractBaseUser, ZouModel):
 
     @property
     def is_staff(self) -> bool:
-        from people.permissions import person_has_permission
-
-        return self.active and person_has_permission(self, "admin_site.access")
+        """May enter the HR back office; which screens it shows follows the permission table."""
+        return self.active and self.has_perm("admin_site.access")
 
     @property
     def is_superuser(self) -> bool:
-        return self.is_staff
+        # Nobody bypasses the permission table, not even admins: their role holds the keys.
+        return False
 
-    def can(self, permission: str) -> bool:
-        """Whether the permission table (role, grants, denials) gives this person `permission`."""
-        from people.permissions import person_has_permission
-
-        return person_has_permission(self, permission)
-
-    def has_perm(self, perm, obj=None) -> bool:
-        return self.is_staff
+    # Every permission question goes to the authentication backends (people.permissions.RosterPermissionBackend),
+    # as for Django's own users.
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return any(
+            backend.has_perm(self, perm, obj) for backend in auth.get_backends() if hasattr(backend, "has_perm")
+        )
 
     def has_perms(self, perm_list, obj=None) -> bool:
-        return self.is_staff
+        return all(self.has_perm(perm, obj) for perm in perm_list)
 
     def has_module_perms(self, app_label) -> bool:
-        return self.is_staff
+        return any(
+            backend.has_module_perms(self, app_label)
+            for backend in auth.get_backends() if hasattr(backend, "has_module_perms")
+        )
+
+    def get_all_permissions(self, obj=None) -> set[str]:
+        return {
+            key for backend in auth.get_backends() if hasattr(backend, "get_all_permissions")
+            for key in backend.get_all_permissions(self, obj)
+        }
 
     def get_full_name(self):
         return self.full_name

@@ -94,7 +94,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.Person"
-AUTHENTICATION_BACKENDS = ["people.backends.PersonBackend"]
+# Sign-in (PersonBackend), and every permission question answered from the permission table.
+AUTHENTICATION_BACKENDS = ["people.backends.PersonBackend", "people.permissions.RosterPermissionBackend"]
 # Email is unique among non-bots only (a partial constraint), which Django's check cannot see.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 

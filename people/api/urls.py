@@ -1,8 +1,5 @@
-
-from django.urls import re_path
-
 from config.api import ZouRouter, api_path
-from people.api import views
+from people.api import auth_views, views
 
 router = ZouRouter()
 router.register("data/persons", views.PersonViewSet, basename="persons")
@@ -12,13 +9,12 @@ actions = views.PersonActionViewSet.as_view
 
 # Static and sub-resource paths come before the router's `data/persons/<pk>` pattern.
 urlpatterns = [
-    re_path(r"^$", views.ApiRootView.as_view(), name="api-root"),
-    api_path("auth/login", views.LoginView.as_view(), name="auth-login"),
-    api_path("auth/authenticated", views.AuthenticatedView.as_view(), name="auth-authenticated"),
-    api_path("auth/logout", views.LogoutView.as_view(), name="auth-logout"),
-    api_path("auth/refresh-token", views.RefreshTokenView.as_view(), name="auth-refresh-token"),
-    api_path("auth/change-password", views.ChangePasswordView.as_view(), name="auth-change-password"),
-    api_path("auth/reset-password", views.ResetPasswordView.as_view(), name="auth-reset-password"),
+    api_path("auth/login", auth_views.LoginView.as_view(), name="auth-login"),
+    api_path("auth/authenticated", auth_views.AuthenticatedView.as_view(), name="auth-authenticated"),
+    api_path("auth/logout", auth_views.LogoutView.as_view(), name="auth-logout"),
+    api_path("auth/refresh-token", auth_views.RefreshTokenView.as_view(), name="auth-refresh-token"),
+    api_path("auth/change-password", auth_views.ChangePasswordView.as_view(), name="auth-change-password"),
+    api_path("auth/reset-password", auth_views.ResetPasswordView.as_view(), name="auth-reset-password"),
     api_path(f"actions/persons/{PERSON}/departments/add", actions({"post": "add_department"}),
              name="person-department-add"),
     api_path(rf"actions/persons/{PERSON}/departments/(?P<department_id>[^/]+)",

@@ -8,35 +8,18 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status, viewsets
-from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from config.api import ERROR_RESPONSE, ZouCrudViewSet, parse_uuid, request_dict, zou_crud_schema
 from config.errors import NotFound
-from config.parsers import SafeJSONParser
-from departments.api.serializers import OrganisationSerializer
-from departments.services import organisation_get_or_create
+from config.permissions import ANY_PERSON
 from people import selectors, services
 from people.api import serializers as s
-from people.authentication import clear_token_cookies, is_browser, set_token_cookies
 from people.filters import PersonFilterSet
-from people.models import Person, TokenKind
-from people.permissions import ensure_person_may
-from people.tokens import tokens_issue_access_from_refresh, tokens_revoke_session
+from people.models import Person
 
 SUCCESS = inline_serializer("Success", {"success": serializers.BooleanField()})
 ERRORS = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
-
-
-def load_person(person_id, *, viewer: Person) -> Person:
-    """A person sub-route's target: malformed or unknown ids are a 404, like Zou's person lookup."""
-    pk = parse_uuid(person_id, status_code=404, message="Person not found.")
-    person = selectors.person_qs_visible_to(viewer=viewer).filter(pk=pk).first()
-    if person is None:
-        raise NotFound("Person not found.")
-    return person
 
 
 def safe_person_with_departments(person: Person) -> dict:
@@ -99,10 +82,6 @@ class PersonViewSet(ZouCrudViewSet):
         self._issued_access_token = result.access_token
         return result.person
 
-    def update(self, request, *args, **kwargs):
-        ensure_person_may(request.user, "persons.change", target=self.get_object())
-        return super().update(request, *args, **kwargs)
-
     def perform_update(self, instance, data):
         result = services.person_update(acting_user=self.request.user, person=instance, data=data)
         self._issued_access_token = result.access_token
@@ -113,9 +92,27 @@ class PersonViewSet(ZouCrudViewSet):
 
 
 class PersonActionViewSet(viewsets.GenericViewSet):
-    """`/api/actions/persons/<id>/...` and the person sub-resources; routes are listed in people.api.urls."""
+    """`/api/actions/persons/<id>/...` and the person sub-resources; routes are listed in people.api.urls.
+    Every action acting on a person loads it with `get_object()`, which applies the object permissions."""
 
     serializer_class = s.PersonSafeSerializer
+    lookup_url_kwarg = "person_id"
+
+    def get_queryset(self):
+        return selectors.person_qs_visible_to(viewer=self.request.user)
+
+    def get_object(self) -> Person:
+        """The target person, once per request: malformed or unknown ids are a 404, like Zou's lookup."""
+        cached = self.__dict__.get("_target")
+        if cached is not None:
+            return cached
+        pk = parse_uuid(self.kwargs[self.lookup_url_kwarg], status_code=404, message="Person not found.")
+        person = self.get_queryset().filter(pk=pk).first()
+        if person is None:
+            raise NotFound("Person not found.")
+        self.check_object_permissions(self.request, person)
+        self._target = person
+        return person
     required_permissions = {
         "add_department": "persons.manage_departments",
         "remove_department": "persons.manage_departments",
@@ -128,14 +125,14 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         "download_avatar": "persons.view",
         "desktop_login_logs": "persons.view_desktop_logins",
         "add_desktop_login_log": "persons.add_desktop_login",
-        "my_desktop_login_logs": "persons.view",
-        "add_my_desktop_login_log": "persons.view",
+        "my_desktop_login_logs": ANY_PERSON,
+        "add_my_desktop_login_log": ANY_PERSON,
     }
 
     @extend_schema(summary="Add a person to a department", request=s.DepartmentIdSerializer,
                    responses={201: s.PersonSafeSerializer, **ERRORS})
     def add_department(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
+        person = self.get_object()
         body = s.DepartmentIdSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
         services.person_add_department(
@@ -146,14 +143,14 @@ class PersonActionViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Remove a person from a department", responses={204: None, **ERRORS})
     def remove_department(self, request, person_id, department_id):
-        person = load_person(person_id, viewer=request.user)
+        person = self.get_object()
         services.person_remove_department(acting_user=request.user, person=person, department_id=department_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Set another person's password", request=s.SetPasswordSerializer,
                    responses={200: SUCCESS, **ERRORS})
     def set_password(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
+        person = self.get_object()
         body = s.SetPasswordSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
         services.person_set_password(
@@ -166,7 +163,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
                    responses={200: inline_serializer("InvitationSent", {
                        "success": serializers.BooleanField(), "message": serializers.CharField()}), **ERRORS})
     def invite(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
+        person = self.get_object()
         services.person_invite(acting_user=request.user, person=person)
         return Response({"success": True, "message": "Email sent"})
 
@@ -175,20 +172,19 @@ class PersonActionViewSet(viewsets.GenericViewSet):
                    responses={200: inline_serializer("ResetPasswordLink", {
                        "reset_password_link": serializers.CharField()}), **ERRORS})
     def reset_password_link(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
+        person = self.get_object()
         link = services.person_reset_password_link(acting_user=request.user, person=person)
         return Response({"reset_password_link": link})
 
     @extend_schema(summary="Turn off every two-factor method of a person", responses={200: SUCCESS, **ERRORS})
     def disable_two_factor(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
+        person = self.get_object()
         services.person_disable_two_factor(acting_user=request.user, person=person)
         return Response({"success": True})
 
     @extend_schema(summary="Remove a person's avatar", responses={204: None, **ERRORS})
     def clear_avatar(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
-        ensure_person_may(request.user, "persons.change_avatar", target=person)
+        person = self.get_object()
         services.person_clear_avatar(acting_user=request.user, person=person)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -199,8 +195,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
                    **ERRORS},
     )
     def upload_avatar(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
-        ensure_person_may(request.user, "persons.change_avatar", target=person)
+        person = self.get_object()
         path = services.person_set_avatar(
             acting_user=request.user, person=person, upload=request.FILES.get("file")
         )
@@ -209,7 +204,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Download a person's avatar",
                    responses={(200, "image/png"): OpenApiTypes.BINARY, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE})
     def download_avatar(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
+        person = self.get_object()
         path = services.avatar_path(person.pk)
         if not person.has_avatar or not default_storage.exists(path):
             raise NotFound("This person has no avatar.")
@@ -218,16 +213,14 @@ class PersonActionViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="A person's desktop logins, newest first",
                    responses={200: s.DesktopLoginLogSerializer(many=True), **ERRORS})
     def desktop_login_logs(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
-        ensure_person_may(request.user, "persons.view_desktop_logins", target=person)
+        person = self.get_object()
         logs = selectors.desktop_login_logs_of(person=person)
         return Response(s.DesktopLoginLogSerializer(logs, many=True).data)
 
     @extend_schema(summary="Record a desktop login", request=s.DesktopLoginLogInputSerializer,
                    responses={201: s.DesktopLoginLogSerializer, **ERRORS})
     def add_desktop_login_log(self, request, person_id):
-        person = load_person(person_id, viewer=request.user)
-        ensure_person_may(request.user, "persons.add_desktop_login", target=person)
+        person = self.get_object()
         return self._create_desktop_login(request, person)
 
     @extend_schema(summary="My desktop logins, newest first",
@@ -248,160 +241,3 @@ class PersonActionViewSet(viewsets.GenericViewSet):
             acting_user=request.user, person=person, date=body.validated_data.get("date")
         )
         return Response(s.DesktopLoginLogSerializer(log).data, status=status.HTTP_201_CREATED)
-
-
-# Auth ---------------------------------------------------------------------------------------------------
-
-LOGIN_RESPONSE = inline_serializer("LoginResponse", {
-    "login": serializers.BooleanField(),
-    "user": s.PersonSafeSerializer(),
-    "organisation": OrganisationSerializer(),
-    "access_token": serializers.CharField(),
-    "refresh_token": serializers.CharField(),
-})
-LOGIN_REFUSED = inline_serializer("LoginRefused", {
-    "login": serializers.BooleanField(),
-    "error": serializers.BooleanField(required=False),
-    "message": serializers.CharField(required=False),
-    "unactive": serializers.BooleanField(required=False),
-    "default_password": serializers.BooleanField(required=False),
-    "token": serializers.CharField(required=False),
-    "too_many_failed_login_attemps": serializers.BooleanField(required=False),
-})
-# A 400 is either a refusal (wrong password, lockout, ...) or malformed input in the usual error envelope.
-LOGIN_BAD_REQUEST = PolymorphicProxySerializer(
-    component_name="LoginBadRequest", serializers=[LOGIN_REFUSED, ERROR_RESPONSE], resource_type_field_name=None
-)
-
-
-def organisation_for(person: Person) -> dict:
-    organisation = organisation_get_or_create()
-    show_secrets = person.can("organisations.view_secrets")
-    return OrganisationSerializer(organisation, context={"show_secrets": show_secrets}).data
-
-
-class LoginView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    parser_classes = [SafeJSONParser, FormParser, MultiPartParser]
-
-    @extend_schema(
-        summary="Sign in with email (or desktop login) and password",
-        request=s.LoginSerializer,
-        responses={200: LOGIN_RESPONSE, 400: LOGIN_BAD_REQUEST, 401: LOGIN_REFUSED},
-        auth=[],
-    )
-    def post(self, request):
-        body = s.LoginSerializer(data=request_dict(request, required=False))
-        body.is_valid(raise_exception=True)
-        try:
-            person, pair = services.auth_sign_in(
-                identifier=body.validated_data["email"], password=body.validated_data["password"]
-            )
-        except services.LoginRefused as refused:
-            return Response(refused.body, status=refused.status)
-        response = Response({
-            "user": safe_person_with_departments(person),
-            "organisation": organisation_for(person),
-            "login": True,
-            "access_token": pair.access_token,
-            "refresh_token": pair.refresh_token,
-        })
-        if is_browser(request):
-            set_token_cookies(response, access_token=pair.access_token, refresh_token=pair.refresh_token)
-        return response
-
-
-class AuthenticatedView(APIView):
-    @extend_schema(
-        summary="Who the token belongs to",
-        responses={200: inline_serializer("Authenticated", {
-            "authenticated": serializers.BooleanField(), "user": s.PersonSafeSerializer(),
-            "organisation": OrganisationSerializer(),
-        }), 401: ERROR_RESPONSE},
-    )
-    def get(self, request):
-        user = safe_person_with_departments(request.user)
-        user["fido_devices"] = []
-        return Response({"authenticated": True, "user": user, "organisation": organisation_for(request.user)})
-
-
-class LogoutView(APIView):
-    required_permissions = {"get": "auth.session"}
-
-    @extend_schema(summary="Revoke this access token and its refresh token",
-                   responses={200: inline_serializer("Logout", {"logout": serializers.BooleanField()}),
-                              401: ERROR_RESPONSE, 403: ERROR_RESPONSE})
-    def get(self, request):
-        tokens_revoke_session(token=request.auth)
-        response = Response({"logout": True})
-        clear_token_cookies(response)
-        return response
-
-
-class RefreshTokenView(APIView):
-    token_kind = TokenKind.REFRESH
-
-    @extend_schema(summary="A new access token, from the refresh token given as Bearer (or its cookie)",
-                   responses={200: inline_serializer("Refreshed", {
-                       "access_token": serializers.CharField(required=False),
-                       "refresh": serializers.BooleanField(required=False)}),
-                       401: ERROR_RESPONSE, 422: ERROR_RESPONSE})
-    def get(self, request):
-        access_token = tokens_issue_access_from_refresh(refresh=request.auth)
-        if is_browser(request):
-            response = Response({"refresh": True})
-            set_token_cookies(response, access_token=access_token)
-            return response
-        return Response({"access_token": access_token})
-
-
-class ChangePasswordView(APIView):
-    required_permissions = {"post": "auth.session"}
-
-    @extend_schema(summary="Change my password", request=s.ChangeOwnPasswordSerializer,
-                   responses={200: SUCCESS, **ERRORS})
-    def post(self, request):
-        body = s.ChangeOwnPasswordSerializer(data=request_dict(request))
-        body.is_valid(raise_exception=True)
-        services.person_change_own_password(person=request.user, keep_token=request.auth, **body.validated_data)
-        return Response({"success": True})
-
-
-class ResetPasswordView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-
-    @extend_schema(summary="Email a reset link (the same answer whether the address exists or not)",
-                   request=s.ResetPasswordRequestSerializer,
-                   responses={200: inline_serializer("ResetSent", {"success": serializers.CharField()}),
-                              400: ERROR_RESPONSE},
-                   auth=[])
-    def post(self, request):
-        body = s.ResetPasswordRequestSerializer(data=request_dict(request))
-        body.is_valid(raise_exception=True)
-        services.password_reset_request(email=body.validated_data["email"])
-        return Response({"success": "Reset token sent"})
-
-    @extend_schema(summary="Set a new password with a reset token", request=s.ResetPasswordSerializer,
-                   responses={200: SUCCESS, 400: ERROR_RESPONSE}, auth=[])
-    def put(self, request):
-        body = s.ResetPasswordSerializer(data=request_dict(request))
-        body.is_valid(raise_exception=True)
-        services.password_reset_complete(**body.validated_data)
-        return Response({"success": True})
-
-
-class ApiRootView(APIView):
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-
-    @extend_schema(summary="API name and version",
-                   responses={200: inline_serializer("ApiVersion", {
-                       "api": serializers.CharField(), "version": serializers.CharField()})},
-                   auth=[])
-    def get(self, request):
-        from django.conf import settings
-
-        return Response({"api": "Roster", "version": settings.ROSTER_API_VERSION})
-

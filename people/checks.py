@@ -1,0 +1,50 @@
+"""Start-up checks of the permission table: every key a view or an admin screen names is declared, and every
+declaration names real roles. A typo fails `manage.py check` (and runserver, migrate), not a request."""
+
+from django.core import checks
+
+from config.permissions import EVERY_ROLE, MARKERS, SELF_SUFFIX, declared_permissions, is_declared
+from config.routes import api_routes
+
+
+def _admin_keys():
+    from django.contrib import admin
+
+    for model_admin in admin.site._registry.values():
+        owners = [model_admin, *getattr(model_admin, "inlines", [])]
+        for owner in owners:
+            for right, key in getattr(owner, "permission_keys", {}).items():
+                yield f"{owner.__module__}.{getattr(owner, '__qualname__', type(owner).__qualname__)}", right, key
+
+
+def check_permission_table(app_configs=None, **kwargs):
+    from people.models import Role
+
+    errors = []
+    roles = set(Role.values)
+    for key, permission in declared_permissions().items():
+        unknown = set() if permission.roles == EVERY_ROLE else set(permission.roles) - roles
+        if unknown:
+            errors.append(checks.Error(f"Permission {key!r} names unknown roles {sorted(unknown)}",
+                                       obj=permission.app_label, id="people.E001"))
+        if key.endswith(SELF_SUFFIX) and not is_declared(key[: -len(SELF_SUFFIX)]):
+            errors.append(checks.Error(f"{key!r} is a self variant of an undeclared permission",
+                                       obj=permission.app_label, id="people.E002"))
+    seen = set()
+    for route in api_routes():
+        view_class = route.view_class
+        if view_class is None or view_class in seen:
+            continue
+        seen.add(view_class)
+        for action, key in (getattr(view_class, "required_permissions", None) or {}).items():
+            if key not in MARKERS and not is_declared(key):
+                errors.append(checks.Error(
+                    f"{view_class.__module__}.{view_class.__qualname__} requires {key!r} for {action!r}, "
+                    "a permission declared nowhere",
+                    hint="Declare it in its app's permissions module (config.permissions.declare_permissions).",
+                    obj=view_class, id="people.E003"))
+    for owner, right, key in _admin_keys():
+        if not is_declared(key):
+            errors.append(checks.Error(f"{owner} requires {key!r} for {right!r}, a permission declared nowhere",
+                                       obj=owner, id="people.E004"))
+    return errors
