@@ -2,6 +2,7 @@
 starts with `[` is a JSON list (IN), booleans parse leniently, `name` is ILIKE, and a bad value is a 400
 that names the column."""
 
+import copy
 import datetime as dt
 import json
 import uuid
@@ -75,6 +76,14 @@ class ZouFilter(django_filters.Filter):
         super().__init__(*args, **kwargs)
         self.model_field = model_field
 
+    def __deepcopy__(self, memo):
+        # Every FilterSet instance deep-copies its filters; a deep copy of `model_field` would copy the
+        # model's field (and what it points to) for each of ~50 person columns on every list request.
+        clone = copy.copy(self)
+        clone.extra = dict(self.extra)
+        clone.__dict__.pop("_field", None)  # the form field built lazily for this instance
+        return clone
+
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
@@ -114,6 +123,13 @@ class ZouFilter(django_filters.Filter):
 
 class ZouFilterSet(django_filters.FilterSet):
     """Subclasses list the filterable columns in Meta.fields; FK columns take their `<name>_id` form."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # A filter absent from the query string filters nothing: keep only those named, so the form built for
+        # validation holds a few fields instead of one per column.
+        named = set(data or ())
+        self.filters = {name: flt for name, flt in self.filters.items() if name in named}
 
     @classmethod
     def filter_for_field(cls, field, field_name, lookup_expr="exact"):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.compiled import CompiledLookup
 from people.models import AuthToken, IdentityType, Person, TokenKind
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -122,11 +123,17 @@ def tokens_revoke_all(*, person: Person, keep_session_of: AuthToken | None = Non
     return live.update(revoked_at=timezone.now())
 
 
+# Every authenticated request runs this lookup: its SQL is compiled once per process.
+_token_with_person = CompiledLookup(
+    lambda digest: AuthToken.objects.select_related("person").filter(digest=digest).order_by()[:1]
+)
+
+
 def token_resolve(raw: str, *, kind: str) -> AuthToken:
     """The live token behind `raw`, with its person loaded, or TokenRejected saying why not."""
     if not TOKEN_PATTERN.match(raw or ""):
         raise TokenRejected("Not enough segments", status=422)
-    token = AuthToken.objects.select_related("person").filter(digest=_digest(raw)).first()
+    token = _token_with_person.first(_digest(raw))
     if token is None:
         raise TokenRejected("Invalid token", status=401)
     if token.revoked_at is not None:

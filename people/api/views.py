@@ -13,8 +13,10 @@ from rest_framework.response import Response
 from config.api import ERROR_RESPONSE, ZouCrudViewSet, parse_uuid, request_dict, zou_crud_schema
 from config.errors import NotFound
 from config.permissions import ANY_PERSON
+from config.renderers import FastJSONRenderer
 from people import selectors, services
 from people.api import serializers as s
+from people.api.person_rows import person_row, person_rows, with_department_ids
 from people.filters import PersonFilterSet
 from people.models import Person
 
@@ -50,7 +52,8 @@ class PersonViewSet(ZouCrudViewSet):
     }
 
     def get_queryset(self):
-        return selectors.person_qs_visible_to(viewer=self.request.user)
+        queryset = selectors.person_qs_visible_to(viewer=self.request.user)
+        return with_department_ids(queryset) if self.action == "retrieve" else queryset
 
     def get_list_queryset(self, *, relations):
         view = selectors.person_list_view_for(viewer=self.request.user)
@@ -61,21 +64,20 @@ class PersonViewSet(ZouCrudViewSet):
             viewer=self.request.user, all_fields=frozenset(self.filterset_class.base_filters)
         )
 
+    def get_renderers(self):
+        if self.action in ("list", "retrieve"):
+            return [FastJSONRenderer()]  # exact for person rows (see config.renderers)
+        return super().get_renderers()
+
     def serialize(self, instances, *, many, relations):
         viewer = self.request.user
         if self.action == "list":
-            level = selectors.person_list_view_for(viewer=viewer)
-        elif self.action == "retrieve":
-            level = selectors.person_detail_view_for(viewer=viewer)
-        else:
-            level = selectors.PersonView.SAFE
-        serializer_class = (
-            s.PersonSafeWithTokenSerializer if level is selectors.PersonView.SAFE else s.PersonMinimalSerializer
-        )
-        if many and relations:
-            instances = selectors.person_attach_department_ids(instances)
+            return person_rows(instances, view=selectors.person_list_view_for(viewer=viewer), relations=relations)
+        if self.action == "retrieve":
+            return person_row(instances, view=selectors.person_detail_view_for(viewer=viewer), relations=relations)
+        # Writes answer in the safe form, with a bot's new token once.
         context = {"relations": relations, "access_token": getattr(self, "_issued_access_token", None)}
-        return serializer_class(instances, many=many, context=context).data
+        return s.PersonSafeWithTokenSerializer(instances, many=many, context=context).data
 
     def perform_create(self, data):
         result = services.person_create(acting_user=self.request.user, data=data)
