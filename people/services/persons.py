@@ -16,6 +16,7 @@ from django.utils import timezone
 from config.errors import ApplicationError, Forbidden, field_error
 from departments.models import Department, Studio
 from people import validators
+from people.columns import PRIVILEGED_FIELDS, WRITABLE_FIELDS
 from people.models import (
     SIGN_IN_STATUSES,
     AuthenticationMethod,
@@ -29,28 +30,6 @@ from people.selectors import person_count_toward_user_limit
 from people.services._shared import validate_new_password
 from people.services.avatars import avatar_path
 from people.tokens import tokens_revoke_all, tokens_rotate_api_token
-
-# Columns only holders of `persons.change_privileged_fields` may write; others have them dropped silently,
-# as Zou does, because gazu PUTs whole dicts back.
-PRIVILEGED_FIELDS = frozenset({
-    "role", "departments", "active", "status", "is_bot", "archived", "is_generated_from_ldap", "ldap_uid",
-    "last_presence", "studio_id", "manager_id", "authentication_method", "is_guest", "username",
-    # Employment terms are HR's to set, not the employee's (Zou lets people edit their own salary).
-    "daily_salary", "contract_type", "position", "seniority",
-})
-
-# Columns a write may set. The rest (id, timestamps, secrets, lockout counters, has_avatar) have their own
-# services or are bookkeeping.
-WRITABLE_FIELDS = frozenset({
-    "first_name", "last_name", "email", "username", "phone", "country", "contract_type", "job_title",
-    "active", "status", "archived", "last_presence", "desktop_login", "timezone", "locale",
-    "use_12_hour_clock", "display_date_format", "appearance", "data", "role", "position", "seniority",
-    "daily_salary", "notifications_enabled", "notifications_slack_enabled", "notifications_slack_userid",
-    "notifications_mattermost_enabled", "notifications_mattermost_userid", "notifications_discord_enabled",
-    "notifications_discord_userid", "is_bot", "is_guest", "expiration_date", "authentication_method",
-    "is_generated_from_ldap", "ldap_uid", "studio_id", "manager_id", "shotgun_id",
-    "preferred_two_factor_authentication",
-})
 
 USER_LIMIT_LOCK_ID = 0x526F7374  # an arbitrary constant: serializes user-limit checks across requests
 
