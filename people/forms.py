@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from people import validators
+from people.columns import ADMIN_FORM_FIELDS
 from people.models import SIGN_IN_STATUSES, Person
 
 
@@ -15,16 +16,7 @@ class PersonAdminForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "first_name", "last_name", "email", "username", "phone", "country", "desktop_login", "role",
-            "status", "active", "archived", "is_bot", "is_guest", "expiration_date", "authentication_method",
-            "job_title", "manager", "studio", "contract_type", "position", "seniority", "daily_salary",
-            "timezone", "locale", "use_12_hour_clock", "display_date_format", "appearance",
-            "notifications_enabled", "notifications_slack_enabled", "notifications_slack_userid",
-            "notifications_mattermost_enabled", "notifications_mattermost_userid",
-            "notifications_discord_enabled", "notifications_discord_userid",
-            "preferred_two_factor_authentication", "is_generated_from_ldap", "ldap_uid", "shotgun_id", "data",
-        ]
+        fields = ADMIN_FORM_FIELDS
 
     # Format rules shared with the API (people.validators), shown inline on the field.
     def _normalized(self, field, normalize):

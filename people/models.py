@@ -70,7 +70,7 @@ class PersonManager(BaseUserManager):
         return self.get(email__iexact=username, is_bot=False)
 
     def create_user(self, email, password=None, **fields):
-        from people.services import person_create
+        from people.services.persons import person_create
 
         return person_create(acting_user=None, data={"email": email, "password": password, **fields}).person
 

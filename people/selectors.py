@@ -4,14 +4,9 @@ import enum
 
 from django.db.models import QuerySet
 
+from people.columns import MINIMAL_COLUMNS, PUBLIC_FILTER_FIELDS
 from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus, Role
 from people.permissions import person_has_permission
-
-# Columns anyone may filter the person list on (zou-api.md 4.1); the rest need `persons.list_details`.
-PUBLIC_FILTER_FIELDS = frozenset({
-    "id", "first_name", "last_name", "full_name", "has_avatar", "active", "departments", "studio_id", "role",
-    "desktop_login", "email", "is_bot",
-})
 
 
 class PersonView(enum.Enum):
@@ -26,10 +21,6 @@ def person_count_toward_user_limit() -> int:
 def person_qs_visible_to(*, viewer: Person) -> QuerySet[Person]:
     """Every role sees the whole directory in Zou; scoping by manager or department will narrow this."""
     return Person.objects.all()
-
-
-MINIMAL_COLUMNS = ("id", "first_name", "last_name", "has_avatar", "active", "studio_id", "role",
-                   "desktop_login", "is_bot", "updated_at", "created_at")
 
 
 def person_list_qs(*, viewer: Person, view: PersonView) -> QuerySet[Person]:

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from people.models import Person, Role
-from people.services import person_create
+from people.services.persons import person_create
 from people.tokens import tokens_issue_login_pair, tokens_rotate_api_token
 
 PASSWORD = "mypassword-Str0ng"

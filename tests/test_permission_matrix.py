@@ -28,8 +28,10 @@ from PIL import Image
 
 from departments import services as department_services
 from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio
-from people import services as people_services
 from people.models import Person, Role
+from people.services.avatars import person_set_avatar
+from people.services.persons import person_add_department
+from people.services.reset_tokens import password_reset_token_issue
 from people.tokens import tokens_issue_login_pair, tokens_rotate_api_token
 from tests.conftest import PASSWORD, ApiClient, make_person
 
@@ -201,13 +203,13 @@ class Call:
 
 def _with_department(world: World, target: str) -> Call:
     person = world.person(target)
-    people_services.person_add_department(acting_user=None, person=person, department_id=world.department.pk)
+    person_add_department(acting_user=None, person=person, department_id=world.department.pk)
     return Call({"person_id": person.pk, "department_id": world.department.pk})
 
 
 def _with_avatar(world: World, target: str) -> Call:
     person = world.person(target)
-    people_services.person_set_avatar(acting_user=None, person=person, upload=png_upload())
+    person_set_avatar(acting_user=None, person=person, upload=png_upload())
     return Call({"person_id": person.pk})
 
 
@@ -236,7 +238,7 @@ def _after(*setup) -> Call:
 
 
 def _reset_password(world: World) -> Call:
-    token = people_services.password_reset_token_issue(person=world.other)
+    token = password_reset_token_issue(person=world.other)
     return Call(data={"email": world.other.email, "token": token, "password": NEW_PASSWORD,
                       "password2": NEW_PASSWORD})
 

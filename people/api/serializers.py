@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from config.serializers import StrictChoiceField, ZouModelSerializer, holds_unstorable_text
 from departments.models import Position, Seniority
+from people.columns import MINIMAL_FIELDS, SAFE_FIELDS
 from people.models import (
     Appearance,
     AuthenticationMethod,
@@ -16,22 +17,6 @@ from people.models import (
     TwoFactorMethod,
 )
 from people.selectors import person_department_ids
-
-SAFE_FIELDS = [
-    "id", "type", "created_at", "updated_at", "first_name", "last_name", "full_name", "email", "username",
-    "phone", "country", "contract_type", "job_title", "active", "status", "archived", "last_presence",
-    "desktop_login", "totp_enabled", "email_otp_enabled", "fido_enabled",
-    "preferred_two_factor_authentication", "shotgun_id", "timezone", "locale", "use_12_hour_clock",
-    "display_date_format", "appearance", "data", "role", "position", "seniority", "daily_salary",
-    "has_avatar", "notifications_enabled", "notifications_slack_enabled", "notifications_slack_userid",
-    "notifications_mattermost_enabled", "notifications_mattermost_userid", "notifications_discord_enabled",
-    "notifications_discord_userid", "is_bot", "is_guest", "expiration_date", "authentication_method",
-    "is_generated_from_ldap", "ldap_uid", "studio_id", "manager_id", "departments",
-]
-MINIMAL_FIELDS = [
-    "id", "type", "first_name", "last_name", "full_name", "has_avatar", "active", "departments", "studio_id",
-    "role", "desktop_login", "is_bot",
-]
 
 
 class _PersonOutput(ZouModelSerializer):

@@ -8,8 +8,8 @@ from django.contrib.auth import hashers
 from django.db import connection
 from django.test import Client
 
-from people import services
 from people.models import AuthToken, Person, PersonStatus, Role
+from people.services import sign_in
 from tests.conftest import PASSWORD, ApiClient, client_for, make_person
 
 
@@ -34,8 +34,8 @@ def test_parallel_wrong_passwords_cannot_outrun_the_lockout():
 
     def guess():
         try:
-            services.auth_login(identifier="target@studio.io", password="wrong-guess")
-        except services.LoginRefused as refused:
+            sign_in.auth_login(identifier="target@studio.io", password="wrong-guess")
+        except sign_in.LoginRefused as refused:
             results.append(refused.body)
         finally:
             connection.close()
@@ -61,11 +61,11 @@ def test_every_refused_login_costs_one_password_hash(db, monkeypatch, case):
         calls.append(args[0])
         return real_check(*args, **kwargs)
 
-    monkeypatch.setattr(services, "check_password", counting_check)
+    monkeypatch.setattr(sign_in, "check_password", counting_check)
     identifier = {"unknown": "nobody@studio.io", "no_password": "invited@studio.io",
                   "wrong_password": "has.password@studio.io"}[case]
-    with pytest.raises(services.LoginRefused) as refused:
-        services.auth_login(identifier=identifier, password="some-guess")
+    with pytest.raises(sign_in.LoginRefused) as refused:
+        sign_in.auth_login(identifier=identifier, password="some-guess")
     assert refused.value.body == {"login": False}
     assert len(calls) == 1
 

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from departments.models import Department, Studio
 from people.models import Person, PersonDepartment, Role
-from people.services import person_create
+from people.services.persons import person_create
 
 DEMO_PASSWORD = os.environ.get("ROSTER_DEMO_PASSWORD", "roster-demo-2026")
 ADMIN_EMAIL = "admin@roster.localhost.dev"

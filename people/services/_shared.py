@@ -1,0 +1,35 @@
+"""Helpers more than one service topic needs: mailing a person, refusing bots, vetting a new password."""
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from config.errors import Forbidden, field_error
+from notifications.services import email_enqueue
+from people.models import Person
+
+
+def email_person(person: Person, *, kind: str, subject: str, sensitive: bool = False, **context) -> None:
+    """Queue an email to the person (if they have an address); the template is `emails/<kind>.txt`."""
+    if person.email:
+        email_enqueue(
+            to=person.email, kind=kind, subject=subject, template=f"emails/{kind}.txt", sensitive=sensitive,
+            context={"person": person, "site_url": settings.ROSTER_SITE_URL, **context},
+        )
+
+
+def ensure_not_bot(person: Person) -> None:
+    """Password, invitation and 2FA actions make no sense for a bot (Zou's check_person_is_not_bot)."""
+    if person.is_bot:
+        raise Forbidden("This action is not available for bots.")
+
+
+def validate_new_password(password, *, person: Person | None, field: str = "password") -> None:
+    if not isinstance(password, str):
+        raise field_error(field, "Password must be a string.")
+    if len(password) < 8:
+        raise field_error(field, "Password is too short.")
+    try:
+        validate_password(password, user=person)
+    except ValidationError as exc:
+        raise field_error(field, " ".join(exc.messages)) from None

@@ -1,0 +1,122 @@
+"""Passwords: an admin setting one, a person changing their own, resets by email, invitations and the
+reset link an admin hands over. Every change ends the sessions the old secret opened and mails the person."""
+
+from django.contrib.auth.hashers import check_password
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import ApplicationError, field_error
+from people.models import AuthToken, PasswordResetToken, Person, PersonStatus, Role
+from people.services._shared import email_person, ensure_not_bot, validate_new_password
+from people.services.reset_tokens import password_reset_token_issue, password_reset_token_match, reset_link
+from people.services.sign_in import is_locked_out, locked_for_password_check, record_login_failure
+from people.tokens import tokens_revoke_all
+
+INVITATION_TOKEN_HOURS = 7 * 24
+
+
+def _notify_password_changed(person: Person) -> None:
+    email_person(person, kind="password_changed", subject="Your Roster password was changed")
+
+
+def _check_can_set_password_of(acting_user: Person, person: Person) -> None:
+    if person.is_protected_account and acting_user.pk != person.pk:
+        raise ApplicationError("This user is in protected accounts.")
+    if (person.role == Role.ADMIN and acting_user.pk != person.pk and person.has_usable_password()):
+        raise ApplicationError("An admin can't change another admin's password.")
+
+
+@transaction.atomic
+def person_set_password(*, acting_user: Person, person: Person, password, password_2) -> None:
+    """An admin sets someone's password; their open sessions end, since the old secret is void."""
+    ensure_not_bot(person)
+    if password != password_2:
+        raise field_error("password_2", "Confirmation password doesn't match.")
+    _check_can_set_password_of(acting_user, person)
+    if not person.active:
+        raise ApplicationError("User is unactive.")
+    validate_new_password(password, person=person)
+    person.set_password(password)
+    if person.status == PersonStatus.INVITED:
+        person.status = PersonStatus.ACTIVE
+    person.save(update_fields=["password", "status", "updated_at"])
+    tokens_revoke_all(person=person)
+    _notify_password_changed(person)
+
+
+def person_change_own_password(*, person: Person, old_password, password, password_2,
+                               keep_token: AuthToken | None = None) -> None:
+    """A wrong old password counts as a failure (committed even though the change is refused). Every other
+    session ends: whoever held the old password may hold a token too."""
+    with locked_for_password_check(person) as person:
+        if is_locked_out(person):
+            raise ApplicationError("Too many failed login attempts.",
+                                   extra={"too_many_failed_login_attemps": True})
+        if not person.active:
+            raise ApplicationError("User is unactive.")
+        if not check_password(old_password, person.password):
+            record_login_failure(person)
+            raise field_error("old_password", "Old password is wrong.")
+    if password != password_2:
+        raise field_error("password_2", "Confirmation password doesn't match.")
+    validate_new_password(password, person=person)
+    with transaction.atomic():
+        person.set_password(password)
+        person.login_failed_attemps = 0
+        person.save(update_fields=["password", "login_failed_attemps", "updated_at"])
+        tokens_revoke_all(person=person, keep_session_of=keep_token)
+        _notify_password_changed(person)
+
+
+@transaction.atomic
+def password_reset_complete(*, email, token, password, password2) -> None:
+    person = Person.objects.filter(email__iexact=str(email or "").strip(), is_bot=False).first()
+    if password_reset_token_match(person=person, token=token) is None:
+        raise ApplicationError("Wrong or expired token.")
+    if password != password2:
+        raise field_error("password2", "Confirmation password doesn't match.")
+    if not person.active:
+        raise ApplicationError("User is unactive.")
+    validate_new_password(password, person=person)
+    person.set_password(password)
+    person.login_failed_attemps = 0
+    if person.status == PersonStatus.INVITED:
+        person.status = PersonStatus.ACTIVE
+    person.save(update_fields=["password", "login_failed_attemps", "status", "updated_at"])
+    PasswordResetToken.objects.filter(person=person, used_at__isnull=True).update(used_at=timezone.now())
+    tokens_revoke_all(person=person)
+    _notify_password_changed(person)
+
+
+def person_invite(*, acting_user: Person, person: Person) -> None:
+    """Email a link to choose a password; a pending invitation is reused, so re-sending keeps one link."""
+    ensure_not_bot(person)
+    if not person.email:
+        raise field_error("email", "This person has no email address to invite.")
+    if not person.active:
+        raise ApplicationError("User is unactive.")
+    with transaction.atomic():
+        token = password_reset_token_issue(person=person, hours=INVITATION_TOKEN_HOURS, purpose="invite")
+        email_person(person, kind="invitation", subject="You are invited to Roster", sensitive=True,
+                     inviter=acting_user, link=reset_link(person=person, token=token, invitation=True))
+
+
+def person_reset_password_link(*, acting_user: Person, person: Person) -> str:
+    """The reset link an admin hands over in person; calling it twice gives the same link."""
+    ensure_not_bot(person)
+    _check_can_set_password_of(acting_user, person)
+    if not person.email:
+        raise field_error("email", "This person has no email address.")
+    token = password_reset_token_issue(person=person)
+    return reset_link(person=person, token=token)
+
+
+def password_reset_request(*, email) -> None:
+    """Always silent about whether the address exists; only active persons get a link."""
+    person = Person.objects.filter(email__iexact=str(email or "").strip(), is_bot=False, active=True).first()
+    if person is None:
+        return
+    with transaction.atomic():
+        token = password_reset_token_issue(person=person)
+        email_person(person, kind="password_reset", subject="Reset your Roster password", sensitive=True,
+                     link=reset_link(person=person, token=token))

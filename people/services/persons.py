@@ -1,0 +1,330 @@
+"""Creating, editing and deleting persons, and their department memberships: the user limit, protected
+accounts, `active` kept in step with `status`, and sign-in identifiers unique among people."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
+
+from config.errors import ApplicationError, Forbidden, field_error
+from departments.models import Department, Studio
+from people import validators
+from people.columns import PRIVILEGED_FIELDS, WRITABLE_FIELDS
+from people.models import (
+    SIGN_IN_STATUSES,
+    AuthenticationMethod,
+    DesktopLoginLog,
+    Person,
+    PersonDepartment,
+    PersonStatus,
+)
+from people.permissions import person_has_permission
+from people.selectors import person_count_toward_user_limit
+from people.services._shared import validate_new_password
+from people.services.avatars import avatar_path
+from people.tokens import tokens_revoke_all, tokens_rotate_api_token
+
+USER_LIMIT_LOCK_ID = 0x526F7374  # an arbitrary constant: serializes user-limit checks across requests
+
+
+@dataclass(frozen=True)
+class PersonWriteResult:
+    person: Person
+    access_token: str | None = None
+
+
+def _lock_user_limit() -> None:
+    # Two admins creating the last seat at once must not both succeed.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [USER_LIMIT_LOCK_ID])
+
+
+def _check_user_limit() -> None:
+    _lock_user_limit()
+    limit = settings.ROSTER_USER_LIMIT
+    if person_count_toward_user_limit() >= limit:
+        raise ApplicationError("User limit reached.", data={"limit": limit})
+
+
+def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+    normalizers = {
+        "country": validators.normalize_country,
+        "locale": validators.normalize_locale,
+        "timezone": validators.normalize_timezone,
+        "display_date_format": validators.normalize_display_date_format,
+        "email": validators.normalize_email,
+    }
+    clean = dict(data)
+    for field, normalize in normalizers.items():
+        if field in clean:
+            try:
+                clean[field] = normalize(clean[field])
+            except ValidationError as exc:
+                raise field_error(field, exc.messages[0]) from None
+    for field in ("first_name", "last_name", "desktop_login", "phone"):
+        if isinstance(clean.get(field), str):
+            clean[field] = clean[field].strip()
+    if "first_name" in clean and not clean["first_name"]:
+        raise field_error("first_name", "First name is required.")
+    return clean
+
+
+# Both identify a person at sign-in, so no two humans may share one (bots may: they never sign in).
+SIGN_IN_IDENTIFIER_LOOKUPS = {"email": "email__iexact", "desktop_login": "desktop_login"}
+
+
+def _check_identifier_free(field: str, value: str | None, *, is_bot: bool, exclude_pk=None) -> None:
+    """Sign-in looks a string up as an email, then as a desktop login: it must name one person in both."""
+    if not value or is_bot:
+        return
+    matches = Q()
+    for lookup in SIGN_IN_IDENTIFIER_LOOKUPS.values():
+        matches |= Q(**{lookup: value})
+    clash = Person.objects.filter(matches, is_bot=False)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise field_error(field, UNIQUE_FIELD_MESSAGES[field])
+
+
+def _check_references(data: dict[str, Any], *, person_pk=None) -> None:
+    if data.get("studio_id") is not None and not Studio.objects.filter(pk=data["studio_id"]).exists():
+        raise field_error("studio_id", "Studio ID matches no studio.")
+    manager_id = data.get("manager_id")
+    if manager_id is not None:
+        if person_pk is not None and str(manager_id) == str(person_pk):
+            raise field_error("manager_id", "A person cannot be their own manager.")
+        if not Person.objects.filter(pk=manager_id).exists():
+            raise field_error("manager_id", "Manager ID matches no person.")
+
+
+def _check_expiration_date(value, *, stored=None) -> None:
+    if value is None or value == stored:
+        return
+    if value < timezone.localdate():
+        raise field_error("expiration_date", "Expiration date can't be in the past.")
+
+
+def _department_ids(raw) -> list[uuid.UUID]:
+    """Ids from a list of ids or of dicts with an id; unknown or malformed ones are dropped, as in Zou."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise field_error("departments", "Departments must be a list of department ids.")
+    wanted = set()
+    for item in raw:
+        value = item.get("id") if isinstance(item, dict) else item
+        try:
+            wanted.add(uuid.UUID(str(value)))
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return list(Department.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+
+
+def _set_departments(person: Person, department_ids: list[uuid.UUID]) -> None:
+    PersonDepartment.objects.filter(person=person).exclude(department_id__in=department_ids).delete()
+    existing = set(PersonDepartment.objects.filter(person=person).values_list("department_id", flat=True))
+    PersonDepartment.objects.bulk_create(
+        [PersonDepartment(person=person, department_id=d) for d in department_ids if d not in existing]
+    )
+
+
+def _apply_status(person: Person, data: dict[str, Any], *, previous_status: str | None) -> None:
+    """Keep `active` and `status` in step, whichever of the two the write names. gazu PUTs whole dicts back,
+    so an unchanged `status` next to a changed `active` means the client only meant `active`."""
+    if data.get("status") == previous_status and "active" in data:
+        data = {k: v for k, v in data.items() if k != "status"}
+    if "status" in data and data["status"] is not None:
+        if data["status"] not in PersonStatus.values:
+            raise field_error("status", "Invalid status")
+        if "active" in data and data["active"] != (data["status"] in SIGN_IN_STATUSES):
+            raise field_error("active", "active contradicts status.")
+        person.status = data["status"]
+    elif "active" in data:
+        if data["active"] and previous_status not in SIGN_IN_STATUSES:
+            person.status = PersonStatus.ACTIVE
+        elif not data["active"] and previous_status in SIGN_IN_STATUSES:
+            person.status = PersonStatus.INACTIVE
+    person.active = person.status in SIGN_IN_STATUSES
+
+
+@transaction.atomic
+def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> PersonWriteResult:
+    unknown = set(data) - WRITABLE_FIELDS - {"password", "departments"}
+    if unknown:
+        field = sorted(unknown)[0]
+        raise field_error(field, f"Unknown field: {field}.")
+    data = _normalize(data)
+    is_bot = bool(data.get("is_bot", False))
+    wants_active = data.get("active", True) if "status" not in data else data["status"] in SIGN_IN_STATUSES
+    if not data.get("first_name"):
+        raise field_error("first_name", "First name is required.")
+    if not is_bot and wants_active and not data.get("is_guest", False):
+        _check_user_limit()
+    _check_expiration_date(data.get("expiration_date"))
+    for field in SIGN_IN_IDENTIFIER_LOOKUPS:
+        _check_identifier_free(field, data.get(field), is_bot=is_bot)
+    _check_references(data)
+
+    password = data.get("password")
+    person = Person(**{k: v for k, v in data.items() if k in WRITABLE_FIELDS})
+    if password is not None:
+        validate_new_password(password, person=person)
+        person.password = make_password(password)
+    else:
+        person.set_unusable_password()
+    default_status = (
+        PersonStatus.INVITED
+        if password is None and not is_bot and person.authentication_method == AuthenticationMethod.PASSWORD
+        else PersonStatus.ACTIVE
+    )
+    person.status = default_status
+    _apply_status(person, data, previous_status=default_status)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise _integrity_error(exc) from None
+    if "departments" in data:
+        _set_departments(person, _department_ids(data["departments"]))
+    access_token = tokens_rotate_api_token(person=person) if person.is_bot else None
+    return PersonWriteResult(person=person, access_token=access_token)
+
+
+UNIQUE_FIELD_MESSAGES = {
+    "email": "Email already in use.",
+    "desktop_login": "Desktop login already in use.",
+    "username": "Username already in use.",
+    "ldap_uid": "LDAP uid already in use.",
+    "shotgun_id": "Shotgun id already in use.",
+}
+
+
+def _integrity_error(exc: IntegrityError) -> ApplicationError:
+    text = str(exc)
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None) or text
+    for field, message in UNIQUE_FIELD_MESSAGES.items():
+        if field in constraint:
+            return field_error(field, message)
+    if "unique" in text.lower() or "duplicate" in text.lower():
+        return ApplicationError("A record with the same unique values already exists.")
+    if "null" in text.lower():
+        return ApplicationError("A required field is missing.")
+    return ApplicationError("The data are not consistent.")
+
+
+@transaction.atomic
+def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) -> PersonWriteResult:
+    """PUT semantics of Zou: unknown keys are ignored; privileged keys are dropped for non-privileged callers."""
+    data = {k: v for k, v in data.items() if k in WRITABLE_FIELDS or k == "departments"}
+    privileged = person_has_permission(acting_user, "persons.change_privileged_fields")
+    if not privileged:
+        data = {k: v for k, v in data.items() if k not in PRIVILEGED_FIELDS}
+    if acting_user.is_bot:
+        data.pop("expiration_date", None)
+    data = _normalize(data)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+
+    if person.is_protected_account and acting_user.pk != person.pk:
+        if data.get("active") is False or data.get("status") not in (None, *SIGN_IN_STATUSES):
+            raise Forbidden("Can't set this person as inactive it's a protected account.")
+        if "role" in data and data["role"] != person.role:
+            raise Forbidden("Can't change the role of this person it's a protected account.")
+        # Changing these would lift the protection itself (and let a reset link go elsewhere).
+        if "email" in data and (data["email"] or "").lower() != (person.email or "").lower():
+            raise Forbidden("Can't change the email of this person it's a protected account.")
+        if data.get("is_bot", person.is_bot) != person.is_bot:
+            raise Forbidden("Can't turn this person into a bot it's a protected account.")
+
+    is_bot = data.get("is_bot", person.is_bot)
+    previous_status = person.status
+    counted_before = person.active and not person.is_bot and not person.is_guest
+    was_bot = person.is_bot
+    if "email" in data:
+        _check_identifier_free("email", data["email"], is_bot=is_bot, exclude_pk=person.pk)
+        claims_protected = (
+            data["email"] and data["email"].lower() in settings.ROSTER_PROTECTED_ACCOUNTS
+            and (person.email or "").lower() != data["email"].lower()
+        )
+        if claims_protected and not privileged:
+            raise Forbidden("This email belongs to a protected account.")
+    if "desktop_login" in data:
+        _check_identifier_free("desktop_login", data["desktop_login"], is_bot=is_bot, exclude_pk=person.pk)
+    if "expiration_date" in data:
+        _check_expiration_date(data["expiration_date"], stored=person.expiration_date)
+    _check_references(data, person_pk=person.pk)
+
+    for field, value in data.items():
+        if field in WRITABLE_FIELDS and field not in ("active", "status"):
+            setattr(person, field, value)
+    _apply_status(person, data, previous_status=previous_status)
+    # Reactivation, or a bot or guest turned into a regular person: one more seat is taken.
+    counted_after = person.active and not person.is_bot and not person.is_guest
+    if counted_after and not counted_before:
+        _check_user_limit()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise _integrity_error(exc) from None
+    if "departments" in data:
+        _set_departments(person, _department_ids(data["departments"]))
+    # Leaving the sign-in states, or switching between bot and person, voids every token held so far.
+    if (not person.active and previous_status in SIGN_IN_STATUSES) or person.is_bot != was_bot:
+        tokens_revoke_all(person=person)
+
+    # A bot whose expiration date is (re)set gets a fresh token; the old one stops working.
+    access_token = None
+    expiration = data.get("expiration_date", "absent")
+    if person.is_bot and expiration != "absent" and (
+        expiration is None or expiration >= timezone.localdate()
+    ):
+        access_token = tokens_rotate_api_token(person=person)
+    return PersonWriteResult(person=person, access_token=access_token)
+
+
+@transaction.atomic
+def person_delete(*, acting_user: Person, person: Person, force: bool = False) -> None:
+    if acting_user.pk == person.pk:
+        raise Forbidden("You can't delete yourself.")
+    if person.is_protected_account:
+        raise Forbidden("Can't delete this person it's a protected account.")
+    if force:
+        # What a forced delete may remove. Day-offs are kept on purpose, as in Zou, so they still block.
+        DesktopLoginLog.objects.filter(person=person).delete()
+    try:
+        with transaction.atomic():
+            person.delete()
+    except (ProtectedError, IntegrityError):
+        raise ApplicationError("Some data are still linked to given person.") from None
+    path = avatar_path(person.pk)
+    transaction.on_commit(lambda: default_storage.delete(path))
+
+
+@transaction.atomic
+def person_add_department(*, acting_user: Person, person: Person, department_id) -> Person:
+    try:
+        department = Department.objects.get(pk=uuid.UUID(str(department_id)))
+    except (ValueError, TypeError, Department.DoesNotExist):
+        raise field_error("department_id", "Department ID matches no department") from None
+    PersonDepartment.objects.get_or_create(person=person, department=department)
+    Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
+    return person
+
+
+@transaction.atomic
+def person_remove_department(*, acting_user: Person, person: Person, department_id) -> None:
+    try:
+        department = Department.objects.get(pk=uuid.UUID(str(department_id)))
+    except (ValueError, TypeError, Department.DoesNotExist):
+        raise field_error("department_id", "Department ID matches no department") from None
+    PersonDepartment.objects.filter(person=person, department=department).delete()
+    Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())

@@ -1,0 +1,24 @@
+"""Two-factor authentication: an admin (or the person) turns every second factor off at once."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from config.errors import ApplicationError
+from people.models import Person, Role
+from people.services._shared import email_person, ensure_not_bot
+
+
+@transaction.atomic
+def person_disable_two_factor(*, acting_user: Person, person: Person) -> None:
+    ensure_not_bot(person)
+    if person.role == Role.ADMIN and acting_user.pk != person.pk:
+        raise ApplicationError("An admin can't disable 2FA for other admins.")
+    if not (person.totp_enabled or person.email_otp_enabled or person.fido_enabled):
+        raise ApplicationError("Two factor authentication not enabled for this user.")
+    Person.objects.filter(pk=person.pk).update(
+        totp_enabled=False, totp_secret=None, email_otp_enabled=False, email_otp_secret=None,
+        fido_enabled=False, fido_credentials=None, otp_recovery_codes=None,
+        preferred_two_factor_authentication=None, updated_at=timezone.now(),
+    )
+    email_person(person, kind="two_factor_disabled",
+                 subject="Two-factor authentication was turned off on your Roster account")

@@ -1,0 +1,108 @@
+"""people.services.sign_in called directly: who signs in with what, Zou's refusal bodies, and the lockout."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+
+from people.models import AuthToken, IdentityType, Person, PersonStatus
+from people.services.reset_tokens import password_reset_token_issue
+from people.services.sign_in import LoginRefused, auth_login, auth_sign_in, person_find_for_login
+from tests.conftest import PASSWORD
+from tests.factories import PersonFactory
+
+LOCKED = {"error": True, "login": False, "too_many_failed_login_attemps": True}
+
+
+def refusal(identifier: str, password: str) -> tuple[int, dict]:
+    with pytest.raises(LoginRefused) as refused:
+        auth_login(identifier=identifier, password=password)
+    return refused.value.status, refused.value.body
+
+
+def failures_of(person: Person) -> int:
+    return Person.objects.get(pk=person.pk).login_failed_attemps
+
+
+def test_an_email_in_any_case_or_a_desktop_login_signs_in(artist):
+    assert auth_login(identifier="  ARTURO@Studio.io ", password=PASSWORD) == artist
+    assert auth_login(identifier="arturo", password=PASSWORD) == artist
+    assert person_find_for_login("") is None
+
+
+def test_a_bot_never_signs_in_with_a_password(db):
+    robot = PersonFactory(bot=True, desktop_login="render")
+    Person.objects.filter(pk=robot.pk).update(password=make_password(PASSWORD))
+    assert refusal("render", PASSWORD) == (400, {"login": False})
+
+
+def test_signing_in_clears_failures_and_ends_an_invitation(artist):
+    Person.objects.filter(pk=artist.pk).update(login_failed_attemps=3, status=PersonStatus.INVITED,
+                                               last_login=None)
+    before = timezone.now()
+    person = auth_login(identifier="arturo@studio.io", password=PASSWORD)
+    stored = Person.objects.get(pk=artist.pk)
+    for signed_in in (person, stored):
+        assert (signed_in.login_failed_attemps, signed_in.status) == (0, PersonStatus.ACTIVE)
+        assert signed_in.last_login >= before
+
+
+def test_wrong_password_and_unknown_identifier_answer_alike(artist):
+    assert refusal("arturo@studio.io", "not-it") == (400, {"login": False})
+    assert refusal("nobody@studio.io", "not-it") == (400, {"login": False})
+    assert failures_of(artist) == 1
+
+
+def test_an_account_without_a_password_cannot_be_claimed(db):
+    invited = PersonFactory(first_name="Ivy", password=None)
+    assert refusal("ivy@studio.io", "default") == (400, {"login": False})
+    assert refusal("ivy@studio.io", "") == (400, {"login": False})
+    assert failures_of(invited) == 2
+
+
+def test_an_inactive_person_is_told_so_only_with_the_right_password(db):
+    PersonFactory(first_name="Gone", active=False)
+    assert refusal("gone@studio.io", "not-it") == (400, {"login": False})
+    assert refusal("gone@studio.io", PASSWORD) == (
+        401, {"error": True, "login": False, "unactive": True, "message": "User is unactive, he cannot log in."}
+    )
+
+
+def test_the_default_password_answers_with_a_reset_token_and_no_session(db):
+    imported = PersonFactory(first_name="Imported")
+    Person.objects.filter(pk=imported.pk).update(password=make_password("default"))
+    status, body = refusal("imported@studio.io", "default")
+    assert status == 400
+    assert body == {"login": False, "default_password": True,
+                    "token": password_reset_token_issue(person=imported)}  # the pending token, reused
+    assert AuthToken.objects.filter(person=imported).count() == 0
+
+
+def test_five_failures_lock_the_account_for_the_window_even_with_the_right_password(artist, settings):
+    settings.ROSTER_LOGIN_MAX_FAILURES, settings.ROSTER_LOGIN_LOCKOUT_SECONDS = 5, 60
+    for _ in range(5):
+        assert refusal("arturo", "not-it") == (400, {"login": False})
+    assert refusal("arturo", PASSWORD) == (400, LOCKED)
+    assert refusal("arturo", "not-it") == (400, LOCKED)
+    assert failures_of(artist) == 5  # refused before the password check: no more counted
+
+    Person.objects.filter(pk=artist.pk).update(last_login_failed=timezone.now() - dt.timedelta(seconds=61))
+    assert auth_login(identifier="arturo", password=PASSWORD) == artist
+    assert failures_of(artist) == 0
+
+
+def test_after_the_window_a_fresh_burst_is_needed_to_lock_again(artist):
+    Person.objects.filter(pk=artist.pk).update(
+        login_failed_attemps=5, last_login_failed=timezone.now() - dt.timedelta(seconds=61))
+    assert refusal("arturo", "not-it") == (400, {"login": False})
+    assert failures_of(artist) == 1
+
+
+def test_an_api_sign_in_issues_a_refresh_and_an_access_token(artist):
+    person, pair = auth_sign_in(identifier="arturo", password=PASSWORD)
+    assert person == artist
+    assert pair.access_token != pair.refresh_token
+    tokens = AuthToken.objects.filter(person=artist, revoked_at__isnull=True)
+    assert sorted(tokens.values_list("kind", "identity_type")) == [
+        ("access", IdentityType.PERSON), ("refresh", IdentityType.PERSON)]
