@@ -8,7 +8,7 @@ class PersonBackend(BaseBackend):
     desktop login)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        from people.services import LoginRefused, auth_login
+        from people.services.sign_in import LoginRefused, auth_login
 
         identifier = username or kwargs.get("email")
         if not identifier or password is None:

@@ -111,10 +111,6 @@ def _is_person(obj) -> bool:
     return isinstance(obj, get_user_model())
 
 
-def person_has_permission(person, permission: str) -> bool:
-    return person.has_perm(permission)
-
-
 class HasRosterPermission(BasePermission):
     """The key the view declares for this action (`required_permissions`), fail closed: an action that
     declares nothing is refused (and a meta-test fails). Keys with a `.self` variant are settled by

@@ -6,7 +6,6 @@ from django.db.models import QuerySet
 
 from people.columns import MINIMAL_COLUMNS, PUBLIC_FILTER_FIELDS
 from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus, Role
-from people.permissions import person_has_permission
 
 
 class PersonView(enum.Enum):
@@ -43,15 +42,15 @@ def person_attach_department_ids(persons) -> list[Person]:
 
 
 def person_list_view_for(*, viewer: Person) -> PersonView:
-    return PersonView.SAFE if person_has_permission(viewer, "persons.list_details") else PersonView.MINIMAL
+    return PersonView.SAFE if viewer.has_perm("persons.list_details") else PersonView.MINIMAL
 
 
 def person_detail_view_for(*, viewer: Person) -> PersonView:
-    return PersonView.SAFE if person_has_permission(viewer, "persons.view_details") else PersonView.MINIMAL
+    return PersonView.SAFE if viewer.has_perm("persons.view_details") else PersonView.MINIMAL
 
 
 def person_filter_fields_for(*, viewer: Person, all_fields: frozenset[str]) -> frozenset[str]:
-    if person_has_permission(viewer, "persons.list_details"):
+    if viewer.has_perm("persons.list_details"):
         return all_fields
     return all_fields & PUBLIC_FILTER_FIELDS
 

@@ -11,11 +11,11 @@ from config.parsers import SafeJSONParser
 from config.permissions import ANY_PERSON, PUBLIC
 from departments.api.serializers import OrganisationSerializer
 from departments.services import organisation_get_or_create
-from people import services
 from people.api import serializers as s
 from people.api.views import ERRORS, SUCCESS, safe_person_with_departments
 from people.authentication import clear_token_cookies, is_browser, set_token_cookies
 from people.models import Person, TokenKind
+from people.services import passwords, sign_in
 from people.tokens import tokens_issue_access_from_refresh, tokens_revoke_session
 
 LOGIN_RESPONSE = inline_serializer("LoginResponse", {
@@ -61,10 +61,10 @@ class LoginView(APIView):
         body = s.LoginSerializer(data=request_dict(request, required=False, query_string_fallback=True))
         body.is_valid(raise_exception=True)
         try:
-            person, pair = services.auth_sign_in(
+            person, pair = sign_in.auth_sign_in(
                 identifier=body.validated_data["email"], password=body.validated_data["password"]
             )
-        except services.LoginRefused as refused:
+        except sign_in.LoginRefused as refused:
             return Response(refused.body, status=refused.status)
         response = Response({
             "user": safe_person_with_departments(person),
@@ -132,7 +132,7 @@ class ChangePasswordView(APIView):
     def post(self, request):
         body = s.ChangeOwnPasswordSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
-        services.person_change_own_password(person=request.user, keep_token=request.auth, **body.validated_data)
+        passwords.person_change_own_password(person=request.user, keep_token=request.auth, **body.validated_data)
         return Response({"success": True})
 
 
@@ -148,7 +148,7 @@ class ResetPasswordView(APIView):
     def post(self, request):
         body = s.ResetPasswordRequestSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
-        services.password_reset_request(email=body.validated_data["email"])
+        passwords.password_reset_request(email=body.validated_data["email"])
         return Response({"success": "Reset token sent"})
 
     @extend_schema(summary="Set a new password with a reset token", request=s.ResetPasswordSerializer,
@@ -156,7 +156,7 @@ class ResetPasswordView(APIView):
     def put(self, request):
         body = s.ResetPasswordSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
-        services.password_reset_complete(**body.validated_data)
+        passwords.password_reset_complete(**body.validated_data)
         return Response({"success": True})
 
 

@@ -14,11 +14,12 @@ from config.api import ERROR_RESPONSE, ZouCrudViewSet, parse_uuid, request_dict,
 from config.errors import NotFound
 from config.permissions import ANY_PERSON
 from config.renderers import FastJSONRenderer
-from people import selectors, services
+from people import selectors
 from people.api import serializers as s
 from people.api.person_rows import person_row, person_rows, with_department_ids
 from people.filters import PersonFilterSet
 from people.models import Person
+from people.services import avatars, desktop_logins, passwords, persons, two_factor
 
 SUCCESS = inline_serializer("Success", {"success": serializers.BooleanField()})
 ERRORS = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
@@ -80,17 +81,17 @@ class PersonViewSet(ZouCrudViewSet):
         return s.PersonSafeWithTokenSerializer(instances, many=many, context=context).data
 
     def perform_create(self, data):
-        result = services.person_create(acting_user=self.request.user, data=data)
+        result = persons.person_create(acting_user=self.request.user, data=data)
         self._issued_access_token = result.access_token
         return result.person
 
     def perform_update(self, instance, data):
-        result = services.person_update(acting_user=self.request.user, person=instance, data=data)
+        result = persons.person_update(acting_user=self.request.user, person=instance, data=data)
         self._issued_access_token = result.access_token
         return result.person
 
     def perform_destroy(self, instance, *, force):
-        services.person_delete(acting_user=self.request.user, person=instance, force=force)
+        persons.person_delete(acting_user=self.request.user, person=instance, force=force)
 
 
 class PersonActionViewSet(viewsets.GenericViewSet):
@@ -137,7 +138,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         person = self.get_object()
         body = s.DepartmentIdSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
-        services.person_add_department(
+        persons.person_add_department(
             acting_user=request.user, person=person, department_id=body.validated_data["department_id"]
         )
         person.refresh_from_db()
@@ -146,7 +147,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Remove a person from a department", responses={204: None, **ERRORS})
     def remove_department(self, request, person_id, department_id):
         person = self.get_object()
-        services.person_remove_department(acting_user=request.user, person=person, department_id=department_id)
+        persons.person_remove_department(acting_user=request.user, person=person, department_id=department_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Set another person's password", request=s.SetPasswordSerializer,
@@ -155,7 +156,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         person = self.get_object()
         body = s.SetPasswordSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
-        services.person_set_password(
+        passwords.person_set_password(
             acting_user=request.user, person=person,
             password=body.validated_data["password"], password_2=body.validated_data["password_2"],
         )
@@ -166,7 +167,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
                        "success": serializers.BooleanField(), "message": serializers.CharField()}), **ERRORS})
     def invite(self, request, person_id):
         person = self.get_object()
-        services.person_invite(acting_user=request.user, person=person)
+        passwords.person_invite(acting_user=request.user, person=person)
         return Response({"success": True, "message": "Email sent"})
 
     @extend_schema(summary="A password reset link to hand to the person (the same while it is pending)",
@@ -175,19 +176,19 @@ class PersonActionViewSet(viewsets.GenericViewSet):
                        "reset_password_link": serializers.CharField()}), **ERRORS})
     def reset_password_link(self, request, person_id):
         person = self.get_object()
-        link = services.person_reset_password_link(acting_user=request.user, person=person)
+        link = passwords.person_reset_password_link(acting_user=request.user, person=person)
         return Response({"reset_password_link": link})
 
     @extend_schema(summary="Turn off every two-factor method of a person", responses={200: SUCCESS, **ERRORS})
     def disable_two_factor(self, request, person_id):
         person = self.get_object()
-        services.person_disable_two_factor(acting_user=request.user, person=person)
+        two_factor.person_disable_two_factor(acting_user=request.user, person=person)
         return Response({"success": True})
 
     @extend_schema(summary="Remove a person's avatar", responses={204: None, **ERRORS})
     def clear_avatar(self, request, person_id):
         person = self.get_object()
-        services.person_clear_avatar(acting_user=request.user, person=person)
+        avatars.person_clear_avatar(acting_user=request.user, person=person)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -198,7 +199,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
     )
     def upload_avatar(self, request, person_id):
         person = self.get_object()
-        path = services.person_set_avatar(
+        path = avatars.person_set_avatar(
             acting_user=request.user, person=person, upload=request.FILES.get("file")
         )
         return Response({"thumbnail_path": path}, status=status.HTTP_201_CREATED)
@@ -207,7 +208,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
                    responses={(200, "image/png"): OpenApiTypes.BINARY, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE})
     def download_avatar(self, request, person_id):
         person = self.get_object()
-        path = services.avatar_path(person.pk)
+        path = avatars.avatar_path(person.pk)
         if not person.has_avatar or not default_storage.exists(path):
             raise NotFound("This person has no avatar.")
         return FileResponse(default_storage.open(path, "rb"), content_type="image/png")
@@ -239,7 +240,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
     def _create_desktop_login(self, request, person, input_class=s.DesktopLoginLogInputSerializer):
         body = input_class(data=request_dict(request, required=False))
         body.is_valid(raise_exception=True)
-        log = services.desktop_login_log_create(
+        log = desktop_logins.desktop_login_log_create(
             acting_user=request.user, person=person, date=body.validated_data.get("date")
         )
         return Response(s.DesktopLoginLogSerializer(log).data, status=status.HTTP_201_CREATED)

@@ -25,7 +25,6 @@ from people.models import (
     PersonDepartment,
     PersonStatus,
 )
-from people.permissions import person_has_permission
 from people.selectors import person_count_toward_user_limit
 from people.services._shared import validate_new_password
 from people.services.avatars import avatar_path
@@ -225,7 +224,7 @@ def _integrity_error(exc: IntegrityError) -> ApplicationError:
 def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) -> PersonWriteResult:
     """PUT semantics of Zou: unknown keys are ignored; privileged keys are dropped for non-privileged callers."""
     data = {k: v for k, v in data.items() if k in WRITABLE_FIELDS or k == "departments"}
-    privileged = person_has_permission(acting_user, "persons.change_privileged_fields")
+    privileged = acting_user.has_perm("persons.change_privileged_fields")
     if not privileged:
         data = {k: v for k, v in data.items() if k not in PRIVILEGED_FIELDS}
     if acting_user.is_bot:
