@@ -1,0 +1,104 @@
+"""Query-count baselines (NetBox style): one checked-in table of (route, caller) -> SQL queries for every list
+and detail route, asserted with two data sizes, so a count that grows with the rows fails, and so does any
+change to the count (lower it here when a change earns it; raising it needs a reason in the commit).
+
+Counts include the token lookup (one query) of the authenticated request."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from departments import services as department_services
+from departments.models import Department, HardwareItem, Software, Studio
+from people.models import DesktopLoginLog
+from tests.conftest import client_for, make_person
+
+# (path template, caller): queries. {person}, {department}, ... are filled from the data built below.
+BASELINES: dict[tuple[str, str], int] = {
+    ("/api/data/persons", "admin"): 2,
+    ("/api/data/persons?relations=true", "admin"): 3,
+    ("/api/data/persons?page=1&limit=5&relations=true", "admin"): 4,
+    ("/api/data/persons", "user"): 2,
+    ("/api/data/persons?relations=true", "user"): 3,
+    ("/api/data/persons/{person}", "admin"): 2,
+    ("/api/data/persons/{person}", "manager"): 2,
+    ("/api/data/persons/{person}", "user"): 2,
+    ("/api/data/persons/{person}/desktop-login-logs", "admin"): 3,
+    ("/api/data/user/desktop-login-logs", "user"): 2,
+    ("/api/data/departments", "user"): 2,
+    ("/api/data/departments/{department}", "user"): 2,
+    ("/api/data/departments/software-licenses", "admin"): 2,
+    ("/api/data/departments/hardware-items", "admin"): 2,
+    ("/api/data/departments/{department}/software-licenses", "admin"): 3,
+    ("/api/data/departments/{department}/hardware-items", "admin"): 3,
+    ("/api/data/studios", "user"): 2,
+    ("/api/data/studios/{studio}", "user"): 2,
+    ("/api/data/softwares", "user"): 2,
+    ("/api/data/softwares/{software}", "user"): 2,
+    ("/api/data/hardware-items", "admin"): 2,
+    ("/api/data/hardware-items/{hardware_item}", "admin"): 2,
+    ("/api/data/salary-scales", "admin"): 5,  # Zou fills missing cells on read: two bounded checks
+    ("/api/data/organisations", "user"): 3,
+}
+
+
+def add_rows(count: int, start: int) -> dict:
+    """`count` more of everything: persons in two departments each, catalogs, links, desktop logins."""
+    made = {}
+    for i in range(start, start + count):
+        department = Department.objects.create(name=f"Department {i}", color="#336699")
+        other = Department.objects.create(name=f"Other {i}", color="#996633")
+        person = make_person(email=f"person{i}@example.com", first_name=f"P{i}", desktop_login=f"p{i}")
+        person.departments.add(department, other)
+        software = Software.objects.create(name=f"Soft {i}", short_name=f"s{i}", file_extension=f"x{i}")
+        item = HardwareItem.objects.create(name=f"Item {i}", short_name=f"i{i}")
+        department_services.department_link_software(acting_user=None, department_id=department.pk,
+                                                     software_id=software.pk)
+        department_services.department_link_hardware_item(acting_user=None, department_id=department.pk,
+                                                           hardware_item_id=item.pk)
+        made = {"person": person, "department": department, "software": software, "hardware_item": item,
+                "studio": Studio.objects.create(name=f"Studio {i}", color="#123456")}
+    return made
+
+
+def count_queries(api, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(path)
+    assert response.status_code == 200, (path, response.status_code, response.content[:300])
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_query_counts_hold_whatever_the_size(admin, manager, user):
+    callers = {"admin": client_for(admin), "manager": client_for(manager), "user": client_for(user)}
+    targets = add_rows(2, start=0)
+    targets["person"] = user
+    for when in range(3):
+        DesktopLoginLog.objects.create(person=user, date=dt.datetime(2024, 6, 1 + when, tzinfo=dt.UTC))
+    small = {key: count_queries(callers[caller], path.format(**{k: v.pk for k, v in targets.items()}))
+             for (path, caller) in BASELINES for key in [(path, caller)]}
+
+    add_rows(10, start=2)
+    for when in range(10):
+        DesktopLoginLog.objects.create(person=user, date=dt.datetime(2024, 7, 1 + when, tzinfo=dt.UTC))
+    large = {key: count_queries(callers[caller], path.format(**{k: v.pk for k, v in targets.items()}))
+             for (path, caller) in BASELINES for key in [(path, caller)]}
+
+    grows = {key: (small[key], large[key]) for key in BASELINES if small[key] != large[key]}
+    assert not grows, f"Query counts that grow with the data (small, large): {grows}"
+    differ = {key: (BASELINES[key], large[key]) for key in BASELINES if BASELINES[key] != large[key]}
+    assert not differ, f"Query counts off their baseline (baseline, measured): {differ}"
+
+
+def test_every_list_and_detail_route_has_a_baseline():
+    """A new collection or person sub-list must come with its baseline row."""
+    from config.routes import api_routes
+
+    listed = {path.split("?")[0].split("/{")[0] for path, _ in BASELINES}
+    for route in api_routes():
+        if route.method != "get" or route.action not in ("list", "retrieve"):
+            continue
+        collection = route.pattern.replace("^", "").split("/(?P")[0].rstrip("/?$")
+        assert f"/{collection}" in listed, f"{route.pattern} has no query baseline"
