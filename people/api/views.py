@@ -1,4 +1,5 @@
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -54,7 +55,21 @@ class PersonViewSet(ZouCrudViewSet):
 
     def get_queryset(self):
         queryset = selectors.person_qs_visible_to(viewer=self.request.user)
-        return with_department_ids(queryset) if self.action == "retrieve" else queryset
+        if self.action == "retrieve":
+            return with_department_ids(queryset)
+        if self.action == "update":
+            return queryset.select_for_update()
+        return queryset
+
+    def get_object(self):
+        person = super().get_object()
+        # Loaded locked inside update()'s transaction: the service takes this row instead of reading it again.
+        person.row_locked = self.action == "update"
+        return person
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().update(request, *args, **kwargs)
 
     def get_list_queryset(self, *, relations):
         view = selectors.person_list_view_for(viewer=self.request.user)

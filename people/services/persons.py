@@ -220,6 +220,14 @@ def _integrity_error(exc: IntegrityError) -> ApplicationError:
     return ApplicationError("The data are not consistent.")
 
 
+def person_locked_for_update(person: Person) -> Person:
+    """The person's row, locked until the transaction ends. A caller that already loaded it locked in this
+    transaction (the API's PUT, see PersonViewSet) passes it marked `row_locked`; anything else is re-read."""
+    if getattr(person, "row_locked", False) and transaction.get_connection().in_atomic_block:
+        return person
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
 @transaction.atomic
 def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) -> PersonWriteResult:
     """PUT semantics of Zou: unknown keys are ignored; privileged keys are dropped for non-privileged callers."""
@@ -230,7 +238,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     if acting_user.is_bot:
         data.pop("expiration_date", None)
     data = _normalize(data)
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = person_locked_for_update(person)
 
     if person.is_protected_account and acting_user.pk != person.pk:
         if data.get("active") is False or data.get("status") not in (None, *SIGN_IN_STATUSES):

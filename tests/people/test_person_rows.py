@@ -94,3 +94,16 @@ def test_what_orjson_refuses_goes_through_drf():
     data = {"huge": 2**70, "pre": RenderedJSON('{"x":1e+16}'), "sep": "\u2028"}
     expected = JSONRenderer().render({"huge": 2**70, "pre": {"x": 1e16}, "sep": "\u2028"})
     assert FastJSONRenderer().render(data) == expected
+
+
+def test_a_put_reads_the_person_row_once(odd_persons, admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    odd = odd_persons[1]
+    with CaptureQueriesContext(connection) as captured:
+        response = client_for(admin).put(f"/api/data/persons/{odd.pk}", {"phone": "+33 1 00"}, format="json")
+    assert response.status_code == 200
+    reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT") and 'FROM "people_person"' in q["sql"]
+             and '"people_person"."id" = ' in q["sql"] and '"people_person"."first_name"' in q["sql"]]
+    assert len(reads) == 1 and "FOR UPDATE" in reads[0], reads
