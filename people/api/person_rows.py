@@ -4,7 +4,7 @@ PersonSafeSerializer / PersonMinimalSerializer, at a fraction of the cost for th
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import TextField
+from django.db.models import OuterRef, TextField
 from django.db.models.functions import Cast
 
 from config.rows import Computed, RowPlan
@@ -41,22 +41,32 @@ def person_rows(queryset, *, view: PersonView, relations: bool) -> list[dict]:
     for department ids when relations are asked for."""
     in_sql = _in_sql()
     plan = person_row_plan(view, relations=relations, in_sql=in_sql)
-    rows = [plan.build(row) for row in plan.values_list(queryset)]
+    build = plan.build
+    if relations and in_sql:
+        # PostgreSQL gathers each person's department ids into an array column of the same query.
+        rows = []
+        for values in plan.values_list(queryset, department_ids=_department_ids_array()):
+            row = build(values)
+            row["departments"] = values[-1]
+            rows.append(row)
+        return rows
+    rows = [build(values) for values in plan.values_list(queryset)]
     if relations and rows:
         _attach_departments(rows, persons=queryset.values("pk"), in_sql=in_sql)
     return rows
 
 
-def with_department_ids(queryset):
-    """On PostgreSQL, each person's department ids (text, in membership order) read in the same query."""
-    if not _in_sql():
-        return queryset
+def _department_ids_array():
+    """A person's department ids as a text array, in membership order (PostgreSQL only)."""
     from django.contrib.postgres.expressions import ArraySubquery
-    from django.db.models import OuterRef
 
     memberships = PersonDepartment.objects.filter(person_id=OuterRef("pk")).order_by("created_at", "id")
-    return queryset.annotate(department_ids=ArraySubquery(
-        memberships.values(text=Cast("department_id", TextField()))))
+    return ArraySubquery(memberships.values(text=Cast("department_id", TextField())))
+
+
+def with_department_ids(queryset):
+    """On PostgreSQL, each person's department ids (text, in membership order) read in the same query."""
+    return queryset.annotate(department_ids=_department_ids_array()) if _in_sql() else queryset
 
 
 def person_row(person: Person, *, view: PersonView, relations: bool) -> dict:
