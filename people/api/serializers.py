@@ -136,15 +136,6 @@ class PersonInputSerializer(serializers.Serializer):
             raise serializers.ValidationError("Text in data cannot contain NUL characters or lone surrogates.")
         return value
 
-    def validate(self, attrs):
-        for field in ("phone", "desktop_login"):
-            if field in attrs and attrs[field] is None:
-                attrs[field] = ""
-        for field in ("username", "ldap_uid"):
-            if attrs.get(field) == "":
-                attrs[field] = None
-        return attrs
-
 
 class DesktopLoginLogSerializer(ZouModelSerializer):
     zou_type = "DesktopLoginLog"

@@ -54,6 +54,8 @@ def _check_user_limit() -> None:
 
 
 def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+    """Every value a write brings, in the form it is stored: the one place values are normalised (the API,
+    the admin and the commands all write through here)."""
     normalizers = {
         "country": validators.normalize_country,
         "locale": validators.normalize_locale,
@@ -68,6 +70,12 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
                 clean[field] = normalize(clean[field])
             except ValidationError as exc:
                 raise field_error(field, exc.messages[0]) from None
+    for field in ("phone", "desktop_login"):  # stored as "" when absent, as Zou does
+        if field in clean and clean[field] is None:
+            clean[field] = ""
+    for field in ("username", "ldap_uid"):  # unique when set: absent is NULL, never ""
+        if clean.get(field) == "":
+            clean[field] = None
     for field in ("first_name", "last_name", "desktop_login", "phone"):
         if isinstance(clean.get(field), str):
             clean[field] = clean[field].strip()
