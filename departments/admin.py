@@ -1,7 +1,12 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
+from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import (
+    BooleanRadioFilter,
+    ChoicesDropdownFilter,
+    RelatedDropdownFilter,
+)
 
-from config.errors import ApplicationError
+from config.admin import RosterModelAdmin, save_links_through_services
 from departments import services
 from departments.models import (
     Department,
@@ -15,72 +20,92 @@ from departments.models import (
 )
 
 
-class CatalogAdmin(admin.ModelAdmin):
+class CatalogAdmin(RosterModelAdmin):
     """Saves and deletes go through departments.services, like the API's."""
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.catalog_save(acting_user=request.user, instance=obj)
-        except ApplicationError as exc:
-            raise ValidationError(exc.message) from exc
+        services.catalog_save(acting_user=request.user, instance=obj)
 
     def delete_model(self, request, obj):
-        self.delete_queryset(request, [obj])
-
-    def delete_queryset(self, request, queryset):
-        for instance in queryset:
-            try:
-                services.catalog_delete(acting_user=request.user, instance=instance)
-            except ApplicationError as exc:
-                messages.error(request, f"{instance}: {exc.message}")
+        services.catalog_delete(acting_user=request.user, instance=obj)
 
 
-class SoftwareLinkInline(admin.TabularInline):
+class SoftwareLinkInline(TabularInline):
     model = SoftwareDepartmentLink
     extra = 0
     autocomplete_fields = ["software"]
+    hide_title = True  # a link row reads as two ids; the select already names the software
 
 
-class HardwareLinkInline(admin.TabularInline):
+class HardwareLinkInline(TabularInline):
     model = HardwareItemDepartmentLink
     extra = 0
     autocomplete_fields = ["hardware_item"]
+    hide_title = True
 
 
 @admin.register(Department)
 class DepartmentAdmin(CatalogAdmin):
+    sidebar_icon = "workspaces"
     list_display = ["name", "color", "archived"]
-    list_filter = ["archived"]
+    list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name"]
     inlines = [SoftwareLinkInline, HardwareLinkInline]
+
+    def save_formset(self, request, form, formset, change):
+        # The same link services as the API's /data/departments/<id>/software-licenses and hardware-items.
+        department_id = form.instance.pk
+        if formset.model is SoftwareDepartmentLink:
+            save_links_through_services(
+                formset, other="software",
+                link=lambda software_id: services.department_link_software(
+                    acting_user=request.user, department_id=department_id, software_id=software_id),
+                unlink=lambda software_id: services.department_unlink_software(
+                    acting_user=request.user, department_id=department_id, software_id=software_id),
+            )
+        elif formset.model is HardwareItemDepartmentLink:
+            save_links_through_services(
+                formset, other="hardware_item",
+                link=lambda item_id: services.department_link_hardware_item(
+                    acting_user=request.user, department_id=department_id, hardware_item_id=item_id),
+                unlink=lambda item_id: services.department_unlink_hardware_item(
+                    acting_user=request.user, department_id=department_id, hardware_item_id=item_id),
+            )
+        else:
+            super().save_formset(request, form, formset, change)
 
 
 @admin.register(Studio)
 class StudioAdmin(CatalogAdmin):
+    sidebar_icon = "apartment"
     list_display = ["name", "color", "archived"]
-    list_filter = ["archived"]
+    list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name"]
 
 
 @admin.register(Software)
 class SoftwareAdmin(CatalogAdmin):
+    sidebar_icon = "terminal"
     list_display = ["name", "short_name", "version", "file_extension", "monthly_cost", "inventory_amount",
                     "archived"]
-    list_filter = ["archived"]
+    list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(HardwareItem)
 class HardwareItemAdmin(CatalogAdmin):
+    sidebar_icon = "memory"
     list_display = ["name", "short_name", "monthly_cost", "inventory_amount", "archived"]
-    list_filter = ["archived"]
+    list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(SalaryScale)
 class SalaryScaleAdmin(CatalogAdmin):
+    sidebar_icon = "payments"
     list_display = ["department", "position", "seniority", "salary"]
-    list_filter = ["department", "position", "seniority"]
+    list_filter = [("department", RelatedDropdownFilter), ("position", ChoicesDropdownFilter),
+                   ("seniority", ChoicesDropdownFilter)]
     list_editable = ["salary"]
     list_select_related = ["department"]
 
@@ -90,4 +115,5 @@ class SalaryScaleAdmin(CatalogAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(CatalogAdmin):
+    sidebar_icon = "corporate_fare"
     list_display = ["name", "hours_by_day", "timesheets_locked"]

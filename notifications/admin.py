@@ -1,15 +1,28 @@
 from django.contrib import admin
+from unfold.contrib.filters.admin import RangeDateTimeFilter
+from unfold.decorators import display
 
-from notifications.models import OutboxEmail
+from config.admin import RosterModelAdmin
+from notifications.models import DeliveryStatus, OutboxEmail
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "kind", "to", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind"]
+class OutboxEmailAdmin(RosterModelAdmin):
+    """Read only: the outbox is written by notifications.services and the delivery task."""
+
+    sidebar_icon = "outgoing_mail"
+    changelist_tabs = [("All", {})] + [(label, {"status__exact": value}) for value, label in DeliveryStatus.choices]
+    list_display = ["created_at", "kind", "to", "subject", "status_label", "attempts", "sent_at"]
+    list_filter = ["kind", ("created_at", RangeDateTimeFilter)]
     search_fields = ["to", "subject"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields if f.name != "body"] + ["visible_body"]
     exclude = ["body"]
+
+    @display(description="status", ordering="status", label={
+        DeliveryStatus.PENDING.label: "info", DeliveryStatus.SENT.label: "success", DeliveryStatus.FAILED.label: "danger",
+    })
+    def status_label(self, email):
+        return email.get_status_display()
 
     @admin.display(description="body")
     def visible_body(self, email):
@@ -20,4 +33,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
