@@ -23,7 +23,9 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from departments.models import Department
-from people.models import Person, Role
+from notifications.models import DeliveryStatus, OutboxEmail
+from people.models import Person, PersonStatus, Role
+from people.services import person_invite
 from tests.conftest import PASSWORD, make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -133,6 +135,25 @@ def sign_in(driver, live_server, person):
     click_and_load(driver, driver.find_element(By.CSS_SELECTOR, "#login-form [type=submit]"), "#main")
 
 
+def use_theme(driver, theme: str):
+    """unfold keeps the light/dark choice in localStorage (Alpine's $persist), as its theme switch does."""
+    driver.execute_script("localStorage.setItem('adminTheme', JSON.stringify(arguments[0]))", theme)
+    driver.refresh()
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: ("dark" in d.find_element(By.TAG_NAME, "html").get_attribute("class").split()) == (theme == "dark"))
+
+
+def background_lightness(driver) -> float:
+    """0 (black) to 255 (white): the page behind the dashboard's cards."""
+    # unfold's colours are oklch(); a canvas pixel turns whatever the browser computed into RGB.
+    rgb = driver.execute_script("""
+        const context = document.createElement('canvas').getContext('2d');
+        context.fillStyle = getComputedStyle(document.getElementById('main')).backgroundColor;
+        context.fillRect(0, 0, 1, 1);
+        return Array.from(context.getImageData(0, 0, 1, 1).data.slice(0, 3));""")
+    return sum(rgb) / 3
+
+
 def bar_rows(figure) -> dict[str, tuple[int, int, str | None]]:
     """label -> (count, drawn bar width in px, link of the label or None)."""
     rows = {}
@@ -165,7 +186,7 @@ def studio(db):
 def test_hr_admin_in_a_browser(live_server, browser, studio, screenshot_dir):
     sign_in(browser, live_server, studio)
     assert browser.current_url == f"{live_server.url}/admin/"
-    assert browser.title == "Site administration | Roster"
+    assert browser.title == "Dashboard | Roster"
 
     # The Person changelist, from the sidebar, and its three headcount charts.
     persons_link = browser.find_element(By.CSS_SELECTOR, "#nav-sidebar-inner a[href='/admin/people/person/']")
@@ -235,5 +256,78 @@ def test_hr_admin_in_a_browser(live_server, browser, studio, screenshot_dir):
     assert field_error.text == "Invalid country code: 'zz'."
     assert browser.find_element(By.ID, "id_country").get_attribute("value") == "zz"
     assert not Person.objects.filter(email="eve.tanaka@example.com").exists()
+
+    assert_only_the_server_was_asked(browser, live_server)
+
+
+def test_hr_dashboard_in_a_browser_light_and_dark(live_server, browser, studio, screenshot_dir):
+    invited = make_person(email="ines.invited@example.com", first_name="Ines", last_name="Invited",
+                          status=PersonStatus.INVITED)
+    person_invite(acting_user=studio, person=invited)
+    never_sent = make_person(email="nils.notyet@example.com", first_name="Nils", last_name="Notyet",
+                             status=PersonStatus.INVITED)
+    bounced = OutboxEmail.objects.create(
+        to="gone@example.com", kind="invitation", subject="You are invited to Roster", body="a link",
+        sensitive=True, status=DeliveryStatus.FAILED, attempts=6, last_error="SMTPRecipientsRefused: 550 unknown")
+
+    sign_in(browser, live_server, studio)
+    use_theme(browser, "light")
+    dashboard = wait_for(browser, "#dashboard")
+
+    # Branding: Roster, not Django; "View site" goes to the home page.
+    assert browser.title == "Dashboard | Roster"
+    sidebar = browser.find_element(By.ID, "nav-sidebar-inner")
+    assert "Roster" in sidebar.text and "Django administration" not in browser.page_source
+    view_site = browser.find_element(By.XPATH, "//a[normalize-space()='View site']")
+    assert view_site.get_attribute("href") == f"{live_server.url}/"
+
+    def kpi(name):
+        return dashboard.find_element(By.CSS_SELECTOR, f"[data-kpi='{name}']").text.splitlines()
+
+    assert kpi("active-people")[1] == "5"
+    assert kpi("pending-invitations")[1:] == ["2", "1 with a link that still works"]
+    assert kpi("failed-emails")[1] == "1"
+
+    departments = bar_rows(dashboard.find_element(By.CSS_SELECTOR, "figure[aria-label='Headcount by department']"))
+    assert {label: count for label, (count, _, _) in departments.items()} == {
+        "Animation": 3, "Lighting": 2, "No department": 3}  # Hanna and the two invited
+    assert departments["Animation"][1] > departments["Lighting"][1] > 0
+    statuses = bar_rows(dashboard.find_element(By.CSS_SELECTOR, "figure[aria-label='Headcount by account status']"))
+    assert {label: count for label, (count, _, _) in statuses.items()} == {
+        "Invited": 2, "Active": 5, "Inactive": 0, "Suspended": 0, "Locked": 0}
+    assert statuses["Active"][1] > statuses["Invited"][1] > statuses["Locked"][1] == 0
+
+    invitations = dashboard.find_element(By.ID, "pending-invitations")
+    rows = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
+            for row in invitations.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    # The most recently invited first; the link's state as a label (unfold writes labels in capitals).
+    assert [row[0].splitlines()[0] for row in rows] == ["Ines Invited", "Nils Notyet"]
+    assert rows[0][2].lower().startswith("valid until ") and rows[1][2].lower() == "never sent"
+    failed = dashboard.find_element(By.ID, "failed-emails")
+    failed_link = failed.find_element(By.CSS_SELECTOR, "tbody a")
+    assert failed_link.text == "gone@example.com"
+    assert failed_link.get_attribute("href") == f"{live_server.url}/admin/notifications/outboxemail/{bounced.pk}/change/"
+    assert "SMTPRecipientsRefused" in failed.text and "a link" not in failed.text
+
+    light = save_screenshot(browser, screenshot_dir, "dashboard-light")
+    assert background_lightness(browser) > 200
+    use_theme(browser, "dark")
+    wait_for(browser, "#dashboard")
+    assert background_lightness(browser) < 60
+    dark = save_screenshot(browser, screenshot_dir, "dashboard-dark")
+    assert light.read_bytes() != dark.read_bytes()
+
+    # A bar is a link to the people it counts.
+    bar_link = browser.find_element(
+        By.XPATH, "//figure[@aria-label='Headcount by department']//a[normalize-space()='Lighting']")
+    click_and_load(browser, bar_link, "#result_list")
+    assert result_names(browser) == ["Cy Okafor", "Di Moreau"]
+
+    # The invitation that was never sent links to that person's form.
+    browser.get(f"{live_server.url}/admin/")
+    link = wait_for(browser, "#pending-invitations").find_element(By.LINK_TEXT, "Nils Notyet")
+    click_and_load(browser, link, "#id_first_name")
+    assert browser.current_url == f"{live_server.url}/admin/people/person/{never_sent.pk}/change/"
+    save_screenshot(browser, screenshot_dir, "person-change-dark")
 
     assert_only_the_server_was_asked(browser, live_server)

@@ -153,7 +153,7 @@ def test_the_admin_is_branded_roster_and_view_site_goes_home(hr, admin):
     login_page = Client().get("/admin/login/").content.decode()
     assert "Roster" in login_page and "Django" not in login_page
     index = hr.get("/admin/").content.decode()
-    assert "<title> Site administration | Roster</title>" in index and "Django administration" not in index
+    assert "<title> Dashboard | Roster</title>" in index and "Django administration" not in index
     assert '<a href="/" ' in index and "View site" in index
 
 

@@ -141,6 +141,7 @@ UNFOLD = {
     "SITE_HEADER": "Roster",
     "SITE_SYMBOL": "badge",
     "SITE_URL": "/",
+    "DASHBOARD_CALLBACK": "people.admin.hr_dashboard",
     "SIDEBAR": {"show_search": True, "navigation": "config.admin.sidebar_navigation"},
     "TABS": "config.admin.changelist_tabs",
 }
