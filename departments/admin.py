@@ -1,8 +1,11 @@
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
+from unfold.contrib.filters.admin import (
+    BooleanRadioFilter,
+    ChoicesDropdownFilter,
+    RelatedDropdownFilter,
+)
 
-from config.errors import ApplicationError
-from config.permissions import TablePermissionsAdmin
+from config.admin import RosterModelAdmin, RosterTabularInline, save_links_through_services
 from departments import services
 from departments.models import (
     Department,
@@ -20,79 +23,99 @@ def catalog_keys(view: str, change: str) -> dict[str, str]:
     return {"view": view, "add": change, "change": change, "delete": change}
 
 
-class CatalogAdmin(TablePermissionsAdmin, admin.ModelAdmin):
+class CatalogAdmin(RosterModelAdmin):
     """Saves and deletes go through departments.services, like the API's."""
 
     def save_model(self, request, obj, form, change):
-        try:
-            services.catalog_save(acting_user=request.user, instance=obj)
-        except ApplicationError as exc:
-            raise ValidationError(exc.message) from exc
+        services.catalog_save(acting_user=request.user, instance=obj)
 
     def delete_model(self, request, obj):
-        self.delete_queryset(request, [obj])
-
-    def delete_queryset(self, request, queryset):
-        for instance in queryset:
-            try:
-                services.catalog_delete(acting_user=request.user, instance=instance)
-            except ApplicationError as exc:
-                messages.error(request, f"{instance}: {exc.message}")
+        services.catalog_delete(acting_user=request.user, instance=obj)
 
 
-class SoftwareLinkInline(TablePermissionsAdmin, admin.TabularInline):
+class SoftwareLinkInline(RosterTabularInline):
     permission_keys = catalog_keys("departments.view", "departments.manage_equipment")
     model = SoftwareDepartmentLink
     extra = 0
     autocomplete_fields = ["software"]
+    hide_title = True  # a link row reads as two ids; the select already names the software
 
 
-class HardwareLinkInline(TablePermissionsAdmin, admin.TabularInline):
+class HardwareLinkInline(RosterTabularInline):
     permission_keys = catalog_keys("departments.view", "departments.manage_equipment")
     model = HardwareItemDepartmentLink
     extra = 0
     autocomplete_fields = ["hardware_item"]
+    hide_title = True
 
 
 @admin.register(Department)
 class DepartmentAdmin(CatalogAdmin):
     permission_keys = catalog_keys("departments.view", "departments.change")
+    sidebar_icon = "workspaces"
     list_display = ["name", "color", "archived"]
-    list_filter = ["archived"]
+    list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name"]
     inlines = [SoftwareLinkInline, HardwareLinkInline]
+
+    def save_formset(self, request, form, formset, change):
+        # The same link services as the API's /data/departments/<id>/software-licenses and hardware-items.
+        department_id = form.instance.pk
+        if formset.model is SoftwareDepartmentLink:
+            save_links_through_services(
+                formset, other="software",
+                link=lambda software_id: services.department_link_software(
+                    acting_user=request.user, department_id=department_id, software_id=software_id),
+                unlink=lambda software_id: services.department_unlink_software(
+                    acting_user=request.user, department_id=department_id, software_id=software_id),
+            )
+        elif formset.model is HardwareItemDepartmentLink:
+            save_links_through_services(
+                formset, other="hardware_item",
+                link=lambda item_id: services.department_link_hardware_item(
+                    acting_user=request.user, department_id=department_id, hardware_item_id=item_id),
+                unlink=lambda item_id: services.department_unlink_hardware_item(
+                    acting_user=request.user, department_id=department_id, hardware_item_id=item_id),
+            )
+        else:
+            super().save_formset(request, form, formset, change)
 
 
 @admin.register(Studio)
 class StudioAdmin(CatalogAdmin):
     permission_keys = catalog_keys("studios.view", "studios.change")
+    sidebar_icon = "apartment"
     list_display = ["name", "color", "archived"]
-    list_filter = ["archived"]
+    list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name"]
 
 
 @admin.register(Software)
 class SoftwareAdmin(CatalogAdmin):
     permission_keys = catalog_keys("softwares.view", "softwares.change")
+    sidebar_icon = "terminal"
     list_display = ["name", "short_name", "version", "file_extension", "monthly_cost", "inventory_amount",
                     "archived"]
-    list_filter = ["archived"]
+    list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(HardwareItem)
 class HardwareItemAdmin(CatalogAdmin):
     permission_keys = catalog_keys("hardware_items.view", "hardware_items.change")
+    sidebar_icon = "memory"
     list_display = ["name", "short_name", "monthly_cost", "inventory_amount", "archived"]
-    list_filter = ["archived"]
+    list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(SalaryScale)
 class SalaryScaleAdmin(CatalogAdmin):
     permission_keys = catalog_keys("salary_scales.view", "salary_scales.change")
+    sidebar_icon = "payments"
     list_display = ["department", "position", "seniority", "salary"]
-    list_filter = ["department", "position", "seniority"]
+    list_filter = [("department", RelatedDropdownFilter), ("position", ChoicesDropdownFilter),
+                   ("seniority", ChoicesDropdownFilter)]
     list_editable = ["salary"]
     list_select_related = ["department"]
 
@@ -102,6 +125,7 @@ class SalaryScaleAdmin(CatalogAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(CatalogAdmin):
-    # The admin form shows the chat integration secrets.
+    # The form shows the chat integration secrets.
     permission_keys = catalog_keys("organisations.view_secrets", "organisations.change")
+    sidebar_icon = "corporate_fare"
     list_display = ["name", "hours_by_day", "timesheets_locked"]

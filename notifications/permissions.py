@@ -4,7 +4,6 @@ from config.permissions import declare_permissions
 
 NOTIFICATIONS_PERMISSIONS = {
     "outbox.view": ("admin",),
-    "outbox.delete": ("admin",),
 }
 
 

@@ -1,39 +1,75 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
 from django.db import transaction
+from django.urls import reverse
+from django.utils.http import urlencode
+from unfold.contrib.filters.admin import (
+    BooleanRadioFilter,
+    ChoicesDropdownFilter,
+    RangeDateFilter,
+    RangeDateTimeFilter,
+    RelatedDropdownFilter,
+)
+from unfold.decorators import display
 
-from config.errors import ApplicationError
-from config.permissions import TablePermissionsAdmin
+from config.admin import RosterModelAdmin, RosterTabularInline, save_links_through_services
+from notifications import selectors as outbox_selectors
+from notifications.models import DeliveryStatus, OutboxEmail
 from people import selectors, services
 from people.forms import PersonAdminForm
-from people.models import DesktopLoginLog, Person, PersonDepartment
+from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus
+
+# Roster's rights are its own permission table (people.permissions) and Person has no groups: Django's
+# Group screen would edit something nothing reads.
+admin.site.unregister(Group)
 
 # Columns the admin form turns into a services `data` dict (FKs under their `_id` name).
 ADMIN_FORM_FK_FIELDS = {"studio": "studio_id", "manager": "manager_id"}
 
+# unfold's label colours for a person's status, in the list and on the dashboard.
+STATUS_LABELS = {
+    PersonStatus.INVITED.label: "info",
+    PersonStatus.ACTIVE.label: "success",
+    PersonStatus.INACTIVE.label: "",
+    PersonStatus.SUSPENDED.label: "warning",
+    PersonStatus.LOCKED.label: "danger",
+}
 
-class PersonDepartmentInline(TablePermissionsAdmin, admin.TabularInline):
+
+class PersonDepartmentInline(RosterTabularInline):
     permission_keys = {"view": "persons.list_details", "add": "persons.manage_departments",
                        "change": "persons.manage_departments", "delete": "persons.manage_departments"}
     model = PersonDepartment
     extra = 1
     autocomplete_fields = ["department"]
     verbose_name = "department membership"
+    hide_title = True  # a membership row reads as two ids; the select already names the department
 
 
 @admin.register(Person)
-class PersonAdmin(TablePermissionsAdmin, admin.ModelAdmin):
+class PersonAdmin(RosterModelAdmin):
     permission_keys = {"view": "persons.list_details", "add": "persons.create", "change": "persons.change",
                        "delete": "persons.delete"}
     form = PersonAdminForm
-    list_display = ["full_name", "email", "role", "status", "contract_type", "is_bot", "last_presence"]
-    list_filter = ["role", "status", "departments", "contract_type", "is_bot", "studio"]
+    sidebar_icon = "badge"
+    changelist_tabs = [("All", {})] + [(label, {"status__exact": value}) for value, label in PersonStatus.choices]
+    list_display = ["full_name", "email", "role", "status_label", "contract_type", "is_bot", "last_presence"]
+    list_filter = [
+        ("role", ChoicesDropdownFilter),
+        ("departments", RelatedDropdownFilter),
+        ("studio", RelatedDropdownFilter),
+        ("contract_type", ChoicesDropdownFilter),
+        ("is_bot", BooleanRadioFilter),
+        ("last_presence", RangeDateFilter),
+    ]
+    list_before_template = "admin/people/person/headcount_charts.html"
     search_fields = ["first_name", "last_name", "email", "desktop_login", "username"]
     ordering = ["first_name", "last_name"]
     inlines = [PersonDepartmentInline]
     autocomplete_fields = ["manager", "studio"]
     readonly_fields = ["id", "created_at", "updated_at", "last_login", "last_presence", "has_avatar",
                        "totp_enabled", "email_otp_enabled", "fido_enabled"]
+    # The first three are what HR edits; the rest sit in tabs below them.
     fieldsets = [
         ("Identity", {"fields": ["first_name", "last_name", "email", "username", "phone", "country",
                                  "desktop_login", "new_password"]}),
@@ -41,18 +77,22 @@ class PersonAdmin(TablePermissionsAdmin, admin.ModelAdmin):
                                          "expiration_date", "authentication_method"]}),
         ("Employment", {"fields": ["job_title", "manager", "studio", "contract_type", "position", "seniority",
                                    "daily_salary"]}),
-        ("Preferences", {"classes": ["collapse"], "fields": [
+        ("Preferences", {"classes": ["tab"], "fields": [
             "timezone", "locale", "use_12_hour_clock", "display_date_format", "appearance"]}),
-        ("Notifications", {"classes": ["collapse"], "fields": [
+        ("Notifications", {"classes": ["tab"], "fields": [
             "notifications_enabled", "notifications_slack_enabled", "notifications_slack_userid",
             "notifications_mattermost_enabled", "notifications_mattermost_userid",
             "notifications_discord_enabled", "notifications_discord_userid"]}),
-        ("Sign-in", {"classes": ["collapse"], "fields": [
+        ("Sign-in", {"classes": ["tab"], "fields": [
             "totp_enabled", "email_otp_enabled", "fido_enabled", "preferred_two_factor_authentication",
             "is_generated_from_ldap", "ldap_uid", "shotgun_id", "last_login"]}),
-        ("Record", {"classes": ["collapse"], "fields": ["id", "created_at", "updated_at", "last_presence",
-                                                        "has_avatar", "data"]}),
+        ("Record", {"classes": ["tab"], "fields": ["id", "created_at", "updated_at", "last_presence",
+                                                  "has_avatar", "data"]}),
     ]
+
+    @display(description="status", ordering="status", label=STATUS_LABELS)
+    def status_label(self, person):
+        return person.get_status_display()
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("studio")
@@ -83,19 +123,16 @@ class PersonAdmin(TablePermissionsAdmin, admin.ModelAdmin):
         """Saves go through people.services: same validation, user limit and protected-account rules."""
         data = self._service_data(form, change=change)
         password = form.cleaned_data.get("new_password") or None
-        try:
-            with transaction.atomic():
-                if change:
-                    original = Person.objects.get(pk=obj.pk)
-                    result = services.person_update(acting_user=request.user, person=original, data=data)
-                    if password:
-                        services.person_set_password(acting_user=request.user, person=result.person,
-                                                     password=password, password_2=password)
-                else:
-                    data["password"] = password
-                    result = services.person_create(acting_user=request.user, data=data)
-        except ApplicationError as exc:
-            raise ValidationError(exc.message) from exc
+        with transaction.atomic():
+            if change:
+                original = Person.objects.get(pk=obj.pk)
+                result = services.person_update(acting_user=request.user, person=original, data=data)
+                if password:
+                    services.person_set_password(acting_user=request.user, person=result.person,
+                                                 password=password, password_2=password)
+            else:
+                data["password"] = password
+                result = services.person_create(acting_user=request.user, data=data)
         form.instance = result.person
         obj.pk = result.person.pk
         obj.refresh_from_db()
@@ -103,55 +140,69 @@ class PersonAdmin(TablePermissionsAdmin, admin.ModelAdmin):
             messages.warning(request, f"The bot's API token (shown once): {result.access_token}")
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not PersonDepartment:
-            return super().save_formset(request, form, formset, change)
         # Memberships change through the same services as the API's departments/add and remove.
         person = form.instance
-        try:
-            for inline in formset.forms:
-                cleaned = getattr(inline, "cleaned_data", None)
-                if not cleaned or not inline.has_changed():
-                    continue
-                before = inline.instance.department_id if inline.instance.pk else None
-                after = cleaned.get("department")
-                if before and (cleaned.get("DELETE") or (after and after.pk != before)):
-                    services.person_remove_department(acting_user=request.user, person=person,
-                                                      department_id=before)
-                if after and not cleaned.get("DELETE"):
-                    services.person_add_department(acting_user=request.user, person=person,
-                                                   department_id=after.pk)
-        except ApplicationError as exc:
-            raise ValidationError(exc.message) from exc
-        # The admin's change message reads these; the rows themselves were written by the services.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            from django.http import HttpResponseRedirect
-
-            return HttpResponseRedirect(request.get_full_path())
+        save_links_through_services(
+            formset, other="department",
+            link=lambda department_id: services.person_add_department(
+                acting_user=request.user, person=person, department_id=department_id),
+            unlink=lambda department_id: services.person_remove_department(
+                acting_user=request.user, person=person, department_id=department_id),
+        )
 
     def delete_model(self, request, obj):
-        self.delete_queryset(request, [obj])
-
-    def delete_queryset(self, request, queryset):
-        for person in queryset:
-            try:
-                services.person_delete(acting_user=request.user, person=person, force=False)
-            except ApplicationError as exc:
-                messages.error(request, f"{person}: {exc.message}")
+        services.person_delete(acting_user=request.user, person=obj, force=False)
 
 
 @admin.register(DesktopLoginLog)
-class DesktopLoginLogAdmin(TablePermissionsAdmin, admin.ModelAdmin):
-    # A log of what happened: recorded, never edited.
+class DesktopLoginLogAdmin(RosterModelAdmin):
+    """A log: entries are added (through the service that also moves `last_presence`), never edited."""
+
     permission_keys = {"view": "persons.view_desktop_logins", "add": "persons.add_desktop_login"}
+    sidebar_icon = "desktop_windows"
     list_display = ["person", "date"]
-    list_filter = ["date"]
+    list_filter = [("date", RangeDateTimeFilter)]
     search_fields = ["person__first_name", "person__last_name", "person__email"]
-    date_hierarchy = "date"
     list_select_related = ["person"]
     autocomplete_fields = ["person"]
+
+    def save_model(self, request, obj, form, change):
+        log = services.desktop_login_log_create(acting_user=request.user, person=obj.person, date=obj.date)
+        obj.pk = log.pk
+
+
+# The admin index ---------------------------------------------------------------------------------------
+
+DASHBOARD_ROWS = 10
+
+
+def hr_dashboard(request, context: dict) -> dict:
+    """unfold's DASHBOARD_CALLBACK: the page HR opens first. Each panel shows only to whoever may open the
+    list it links to; every figure is counted by the database in a bounded number of queries."""
+    context["title"] = "Dashboard"
+    if admin.site.get_model_admin(Person).has_view_permission(request):
+        persons_url = reverse("admin:people_person_changelist")
+        headcount = selectors.headcount_dashboard()
+        for bars in headcount.values():
+            for bar in bars:
+                bar["href"] = f"{persons_url}?{urlencode(bar['filters'])}"
+        invitations = selectors.invitations_pending(limit=DASHBOARD_ROWS)
+        for person in invitations["persons"]:
+            person.admin_url = reverse("admin:people_person_change", args=[person.pk])
+        context.update(
+            headcount=headcount,
+            active_people=next(bar for bar in headcount["status"]
+                               if bar["filters"]["status__exact"] == PersonStatus.ACTIVE),
+            invitations=invitations,
+            invited_url=f"{persons_url}?{urlencode({'status__exact': PersonStatus.INVITED.value})}",
+        )
+    if admin.site.get_model_admin(OutboxEmail).has_view_permission(request):
+        failed = outbox_selectors.outbox_failed(limit=DASHBOARD_ROWS)
+        for email in failed["emails"]:
+            email.admin_url = reverse("admin:notifications_outboxemail_change", args=[email.pk])
+        context.update(
+            failed_emails=failed,
+            failed_emails_url=(f"{reverse('admin:notifications_outboxemail_changelist')}?"
+                               f"{urlencode({'status__exact': DeliveryStatus.FAILED.value})}"),
+        )
+    return context

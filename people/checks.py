@@ -17,6 +17,21 @@ def _admin_keys():
                 yield f"{owner.__module__}.{getattr(owner, '__qualname__', type(owner).__qualname__)}", right, key
 
 
+def _admin_screens_without_keys():
+    """An admin screen or inline that does not take its rights from the table would fall back to Django's
+    `app.codename` permissions, which mean nothing here."""
+    from django.contrib import admin
+
+    from config.permissions import TablePermissionsAdmin
+
+    for model_admin in admin.site._registry.values():
+        for owner in [type(model_admin), *getattr(model_admin, "inlines", [])]:
+            if not issubclass(owner, TablePermissionsAdmin) or not owner.permission_keys:
+                yield checks.Error(f"{owner.__module__}.{owner.__qualname__} takes no rights from the permission "
+                                   "table", hint="Derive from config.admin.RosterModelAdmin (or "
+                                   "RosterTabularInline) and set permission_keys.", obj=owner, id="people.E005")
+
+
 def check_permission_table(app_configs=None, **kwargs):
     from people.models import Role
 
@@ -43,6 +58,7 @@ def check_permission_table(app_configs=None, **kwargs):
                     "a permission declared nowhere",
                     hint="Declare it in its app's permissions module (config.permissions.declare_permissions).",
                     obj=view_class, id="people.E003"))
+    errors.extend(_admin_screens_without_keys())
     for owner, right, key in _admin_keys():
         if not is_declared(key):
             errors.append(checks.Error(f"{owner} requires {key!r} for {right!r}, a permission declared nowhere",

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from unfold.widgets import UnfoldAdminPasswordWidget
 
 from people import validators
 from people.columns import ADMIN_FORM_FIELDS
@@ -10,7 +11,7 @@ class PersonAdminForm(forms.ModelForm):
     """The admin's person form; rules are enforced by people.services when the admin saves."""
 
     new_password = forms.CharField(
-        required=False, strip=False, widget=forms.PasswordInput(render_value=False),
+        required=False, strip=False, widget=UnfoldAdminPasswordWidget(render_value=False),
         help_text="Leave empty to keep the current password. At least 8 characters.",
     )
 

@@ -95,3 +95,72 @@ def _bars(rows: list[tuple[str, int, str]]) -> list[dict]:
     peak = max((count for _, count, _ in rows), default=0) or 1
     return [{"label": label, "count": count, "color": color or "#417690", "percent": round(100 * count / peak)}
             for label, count, color in rows]
+
+
+# The HR dashboard (the admin index) ---------------------------------------------------------------------
+
+
+def headcount_dashboard() -> dict[str, list[dict]]:
+    """The dashboard's two charts, each bar with the person-list filter that lists whom it counts.
+
+    Departments count active humans, as in headcount_charts(), plus a bar for those in no department;
+    statuses count every human, in the lifecycle's order, empty ones included.
+    """
+    from django.db.models import Count, Q
+
+    from departments.models import Department
+
+    active_humans = {"active__exact": "1", "is_bot__exact": "0"}
+    departments = list(
+        Department.objects.filter(archived=False)
+        .annotate(count=Count("memberships", filter=Q(memberships__person__active=True,
+                                                      memberships__person__is_bot=False)))
+        .values("pk", "name", "color", "count").order_by("-count", "name")
+    )
+    unassigned = Person.objects.filter(active=True, is_bot=False, department_memberships__isnull=True).count()
+    department_rows = [(row["name"], row["count"], row["color"],
+                        {"departments__id__exact": str(row["pk"]), **active_humans}) for row in departments]
+    # Not `departments__isnull`: the person list's department filter takes that parameter and ignores it.
+    department_rows.append(("No department", unassigned, "", {"department_memberships__isnull": "True",
+                                                              **active_humans}))
+
+    counts = dict(Person.objects.filter(is_bot=False).values_list("status").annotate(count=Count("id")).order_by())
+    status_rows = [(status.label, counts.get(status.value, 0), "", {"status__exact": status.value,
+                                                                     "is_bot__exact": "0"})
+                   for status in PersonStatus]
+    return {"department": _bars_with_filters(department_rows), "status": _bars_with_filters(status_rows)}
+
+
+def _bars_with_filters(rows: list[tuple[str, int, str, dict]]) -> list[dict]:
+    bars = _bars([(label, count, color) for label, count, color, _ in rows])
+    for bar, (_, _, color, filters) in zip(bars, rows, strict=True):
+        bar["color"] = color  # no colour of its own: the template draws it in the theme's
+        bar["filters"] = filters
+    return bars
+
+
+def invitations_pending(*, limit: int) -> dict:
+    """Persons invited who have not accepted yet (status "invited"), most recently invited first, each with
+    the expiry of their newest unused invitation link (None: no link was sent); and how many of them hold a
+    link that still works. Two queries whatever the numbers."""
+    from django.db.models import Count, F, Max, Q
+    from django.utils import timezone
+
+    now = timezone.now()
+    invitation = Q(password_reset_tokens__purpose="invite")  # the purpose people.services.person_invite issues
+    unused_invitation = invitation & Q(password_reset_tokens__used_at__isnull=True)
+    invited = Person.objects.filter(status=PersonStatus.INVITED, is_bot=False)
+    totals = invited.aggregate(
+        persons=Count("id", distinct=True),
+        with_valid_link=Count("id", distinct=True,
+                              filter=unused_invitation & Q(password_reset_tokens__expires_at__gt=now)),
+    )
+    persons = list(
+        invited.annotate(invited_at=Max("password_reset_tokens__created_at", filter=invitation),
+                         link_expires_at=Max("password_reset_tokens__expires_at", filter=unused_invitation))
+        .only("id", "first_name", "last_name", "email", "created_at")
+        .order_by(F("invited_at").desc(nulls_last=True), "first_name", "last_name")[:limit]
+    )
+    for person in persons:
+        person.link_is_valid = person.link_expires_at is not None and person.link_expires_at > now
+    return {"total": totals["persons"], "with_valid_link": totals["with_valid_link"], "persons": persons}

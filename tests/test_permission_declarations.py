@@ -156,3 +156,19 @@ def test_admin_screens_follow_the_table(client, monkeypatch):
 def test_markers_are_not_keys():
     assert PUBLIC in MARKERS and ANY_PERSON in MARKERS
     assert not is_declared(PUBLIC) and not is_declared(ANY_PERSON)
+
+
+def test_system_check_fails_on_an_admin_screen_outside_the_table(monkeypatch):
+    from django.contrib import admin
+
+    from departments.models import Studio
+
+    class PlainStudioAdmin(admin.ModelAdmin):
+        pass
+
+    registry_copy = dict(admin.site._registry)
+    registry_copy[Studio] = PlainStudioAdmin(Studio, admin.site)
+    monkeypatch.setattr(admin.site, "_registry", registry_copy)
+    errors = check_permission_table()
+    assert [error.id for error in errors] == ["people.E005"]
+    assert "PlainStudioAdmin" in errors[0].msg

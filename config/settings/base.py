@@ -40,6 +40,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
 INSTALLED_APPS = [
+    "unfold",  # the admin's theme: its templates must be found before django.contrib.admin's
+    "unfold.contrib.filters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -133,6 +135,17 @@ STORAGES = {
 # Uploaded avatars are decoded in memory; 10 MB is far above any sane portrait.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# The HR admin (django-unfold). Each admin screen declares its own sidebar icon and tabs (config/admin.py).
+UNFOLD = {
+    "SITE_TITLE": "Roster",
+    "SITE_HEADER": "Roster",
+    "SITE_SYMBOL": "badge",
+    "SITE_URL": "/",
+    "DASHBOARD_CALLBACK": "people.admin.hr_dashboard",
+    "SIDEBAR": {"show_search": True, "navigation": "config.admin.sidebar_navigation"},
+    "TABS": "config.admin.changelist_tabs",
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["people.authentication.BearerTokenAuthentication"],
