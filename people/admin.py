@@ -15,9 +15,10 @@ from unfold.decorators import display
 from config.admin import RosterModelAdmin, RosterTabularInline, save_links_through_services
 from notifications import selectors as outbox_selectors
 from notifications.models import DeliveryStatus, OutboxEmail
-from people import selectors, services
+from people import selectors
 from people.forms import PersonAdminForm
 from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus
+from people.services import desktop_logins, passwords, persons
 
 # Roster's rights are its own permission table (people.permissions) and Person has no groups: Django's
 # Group screen would edit something nothing reads.
@@ -126,13 +127,13 @@ class PersonAdmin(RosterModelAdmin):
         with transaction.atomic():
             if change:
                 original = Person.objects.get(pk=obj.pk)
-                result = services.person_update(acting_user=request.user, person=original, data=data)
+                result = persons.person_update(acting_user=request.user, person=original, data=data)
                 if password:
-                    services.person_set_password(acting_user=request.user, person=result.person,
+                    passwords.person_set_password(acting_user=request.user, person=result.person,
                                                  password=password, password_2=password)
             else:
                 data["password"] = password
-                result = services.person_create(acting_user=request.user, data=data)
+                result = persons.person_create(acting_user=request.user, data=data)
         form.instance = result.person
         obj.pk = result.person.pk
         obj.refresh_from_db()
@@ -144,14 +145,14 @@ class PersonAdmin(RosterModelAdmin):
         person = form.instance
         save_links_through_services(
             formset, other="department",
-            link=lambda department_id: services.person_add_department(
+            link=lambda department_id: persons.person_add_department(
                 acting_user=request.user, person=person, department_id=department_id),
-            unlink=lambda department_id: services.person_remove_department(
+            unlink=lambda department_id: persons.person_remove_department(
                 acting_user=request.user, person=person, department_id=department_id),
         )
 
     def delete_model(self, request, obj):
-        services.person_delete(acting_user=request.user, person=obj, force=False)
+        persons.person_delete(acting_user=request.user, person=obj, force=False)
 
 
 @admin.register(DesktopLoginLog)
@@ -167,7 +168,7 @@ class DesktopLoginLogAdmin(RosterModelAdmin):
     autocomplete_fields = ["person"]
 
     def save_model(self, request, obj, form, change):
-        log = services.desktop_login_log_create(acting_user=request.user, person=obj.person, date=obj.date)
+        log = desktop_logins.desktop_login_log_create(acting_user=request.user, person=obj.person, date=obj.date)
         obj.pk = log.pk
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from departments.models import Department, HardwareItem, Software, Studio
 from departments.services import organisation_get_or_create, salary_scales_fill_missing
 from notifications.models import OutboxEmail
-from people.services import desktop_login_log_create
+from people.services.desktop_logins import desktop_login_log_create
 from tests.conftest import make_person
 
 # Attributes through which a page makes the browser fetch something.

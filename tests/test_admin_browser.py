@@ -25,7 +25,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from departments.models import Department
 from notifications.models import DeliveryStatus, OutboxEmail
 from people.models import Person, PersonStatus, Role
-from people.services import person_invite
+from people.services.passwords import person_invite
 from tests.conftest import PASSWORD, make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

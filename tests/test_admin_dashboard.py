@@ -11,7 +11,8 @@ from notifications.models import DeliveryStatus, OutboxEmail
 from notifications.selectors import outbox_failed
 from people import selectors
 from people.models import PasswordResetToken, PersonStatus, Role
-from people.services import person_add_department, person_invite
+from people.services.passwords import person_invite
+from people.services.persons import person_add_department
 from tests.conftest import make_person
 
 
