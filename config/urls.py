@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.api import api_path
 from people.api.views import ApiRootView
@@ -15,6 +15,7 @@ class BareApiRootView(ApiRootView):
 api_patterns = [
     api_path("schema", SpectacularAPIView.as_view(), name="schema"),
     api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    api_path("redoc", SpectacularRedocView.as_view(url_name="schema", template_name="redoc.html"), name="redoc"),
     path("", include("people.api.urls")),
     path("", include("departments.api.urls")),
 ]

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our static files, no CDN
     "notifications",
     "departments",
     "people",
@@ -169,6 +170,9 @@ SPECTACULAR_SETTINGS = {
         "TwoFactorMethodEnum": "people.models.TwoFactorMethod.choices",
     },
     "AUTHENTICATION_WHITELIST": ["people.authentication.BearerTokenAuthentication"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
