@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.api import api_path
+from config.views import HealthView
 from people.api.views import ApiRootView
 
 
@@ -21,6 +22,8 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    # With or without the slash: a probe that gets a redirect may count it as a failure.
+    re_path(r"^health/?$", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
     re_path(r"^api$", BareApiRootView.as_view(), name="api-root-bare"),
     path("api/", include(api_patterns)),
