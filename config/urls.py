@@ -3,7 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.api import api_path
-from config.views import HealthView
+from config.views import HealthView, HomeView
 from people.api.views import ApiRootView
 
 
@@ -22,6 +22,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
     # With or without the slash: a probe that gets a redirect may count it as a failure.
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),

@@ -1,10 +1,17 @@
-"""Pages outside the API: the health check at `/health/`."""
+"""Pages outside the API: the home page at `/` and the health check at `/health/`."""
 
 from django.conf import settings
+from django.views.generic import TemplateView
 from health_check.checks import Cache, Database
 from health_check.views import HealthCheckView
 
 from config.health import CeleryBroker
+
+
+class HomeView(TemplateView):
+    """`/`: where a person who just ran `make run` finds the admin, the API docs and the health check."""
+
+    template_name = "home.html"
 
 
 class HealthView(HealthCheckView):
