@@ -224,9 +224,16 @@ ROSTER_DEFAULT_TIMEZONE = "Europe/Paris"
 ROSTER_DEFAULT_LOCALE = "en_US"
 ROSTER_API_VERSION = "0.1.0"
 
+# Every record is printed once, by the root handler. Django's defaults give the "django" logger a console
+# handler of its own (under DEBUG) while it also propagates to the root, which printed each line twice.
+# Reconfiguring "django" also resets its children, so runserver's request lines ("django.server") come
+# through the root too, with the same timestamped format as everything else.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # NOTSET: Django's records follow LOG_LEVEL like everything else.
+    "loggers": {"django": {"handlers": [], "level": "NOTSET", "propagate": True}},
 }
