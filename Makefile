@@ -1,9 +1,11 @@
-# Roster: `make run` serves a demo on http://127.0.0.1:8000, `make test` runs the suite on PostgreSQL.
+# Roster: `make run` serves a demo on http://127.0.0.1:8000 (`make run PORT=8001` for another port),
+# `make test` runs the suite on PostgreSQL.
 
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: venv run test lint schema bench
@@ -21,11 +23,13 @@ $(STAMP): requirements.txt | $(PY)
 
 # ---- development server: SQLite and in-process tasks unless DATABASE_URL / REDIS_URL are set ----
 run: export DEBUG ?= 1
+# Links in mails and the URLs printed by seed_demo follow the port served.
+run: export ROSTER_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # ---- test suite: PostgreSQL and Redis on loopback (the environment may override both URLs) ----
 test: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/roster

@@ -1,19 +1,24 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.api import api_path
 from config.api_root import ApiRootView, BareApiRootView
+from config.views import HealthView, HomeView
 
 api_patterns = [
     api_path("schema", SpectacularAPIView.as_view(), name="schema"),
     api_path("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    api_path("redoc", SpectacularRedocView.as_view(url_name="schema", template_name="redoc.html"), name="redoc"),
     re_path(r"^$", ApiRootView.as_view(), name="api-root"),
     path("", include("people.api.urls")),
     path("", include("departments.api.urls")),
 ]
 
 urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    # With or without the slash: a probe that gets a redirect may count it as a failure.
+    re_path(r"^health/?$", HealthView.as_view(), name="health"),
     path("admin/", admin.site.urls),
     re_path(r"^api$", BareApiRootView.as_view(), name="api-root-bare"),
     path("api/", include(api_patterns)),

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from config.db import ZouModel
+from config.errors import ApplicationError
 from departments.models import Department, Position, Seniority, Studio
 
 
@@ -72,7 +74,11 @@ class PersonManager(BaseUserManager):
     def create_user(self, email, password=None, **fields):
         from people.services.persons import person_create
 
-        return person_create(acting_user=None, data={"email": email, "password": password, **fields}).person
+        try:
+            return person_create(acting_user=None, data={"email": email, "password": password, **fields}).person
+        except ApplicationError as exc:
+            # Django's tools (createsuperuser) report a ValidationError as one line; anything else is a traceback.
+            raise ValidationError(exc.message) from exc
 
     def create_superuser(self, email, password=None, **fields):
         fields.setdefault("role", Role.ADMIN)

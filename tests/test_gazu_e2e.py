@@ -1,6 +1,7 @@
 """gazu, the real Kitsu client, driven against a live Roster server: scripts written for Zou work unchanged."""
 
 import datetime as dt
+import json
 
 import gazu
 import gazu.files
@@ -9,7 +10,7 @@ from django.utils import timezone
 from gazu.exception import AuthFailedException, NotAuthenticatedException, RouteNotFoundException
 from PIL import Image
 
-from people.models import AuthToken, TokenKind
+from people.models import AuthToken, Person, TokenKind
 from tests.conftest import PASSWORD, make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,11 +37,16 @@ def test_gazu_session_and_people_workflow(gazu_host, tmp_path):
     assert gazu.client.get_current_user()["email"] == "john.did@gmail.com"
 
     assert [p["email"] for p in gazu.person.all_persons()] == ["john.did@gmail.com"]
+    [trimmed] = gazu.client.fetch_all("persons", fields=["email"])  # id and type always come along
+    assert (set(trimmed), trimmed["email"]) == ({"id", "type", "email"}, "john.did@gmail.com")
+    organisation = gazu.person.get_organisation()  # read from auth/authenticated
+    assert [o["id"] for o in gazu.person.all_organisations()] == [organisation["id"]]
 
     modeling = gazu.person.new_department("Modeling", color="#00FF00")
     assert gazu.person.new_department("Modeling")["id"] == modeling["id"]  # looked up, not duplicated
     assert gazu.person.get_department_by_name("Modeling")["id"] == modeling["id"]
     assert gazu.person.get_department_by_name("modeling")["id"] == modeling["id"]
+    assert [d["name"] for d in gazu.person.all_departments()] == ["Modeling"]
 
     person = gazu.person.new_person(
         "John", "Doe", "john.doe@gmail.com", desktop_login="john.doe", departments=[modeling]
@@ -77,6 +83,9 @@ def test_gazu_session_and_people_workflow(gazu_host, tmp_path):
     gazu.person.clear_person_avatar(person)
     assert gazu.person.get_person(person["id"])["has_avatar"] is False
     assert gazu.person.invite_person(person) == {"success": True, "message": "Email sent"}
+    Person.objects.filter(pk=person["id"]).update(totp_enabled=True, totp_secret="JBSWY3DPEHPK3PXP")
+    assert json.loads(gazu.person.disable_two_factor_authentication(person)) == {"success": True}
+    assert not Person.objects.get(pk=person["id"]).totp_enabled
 
     recolored = gazu.person.update_department({**modeling, "color": "#123456"})
     assert recolored["color"] == "#123456"
@@ -96,6 +105,10 @@ def test_gazu_session_and_people_workflow(gazu_host, tmp_path):
     assert bot["is_bot"] is True and bot["access_token"]
     bot_client = gazu.client.create_client(gazu_host, access_token=bot["access_token"])
     assert gazu.client.get_current_user(client=bot_client)["id"] == bot["id"]
+    assert gazu.person.get_person_by_email("farm@gmail.com", is_bot=True)["id"] == bot["id"]
+    assert gazu.person.get_person_by_email("farm@gmail.com") is None  # people only, by default
+    renamed = gazu.person.update_bot({**gazu.person.get_person(bot["id"]), "first_name": "Render farm B"})
+    assert (renamed["first_name"], renamed["is_bot"]) == ("Render farm B", True)
     gazu.person.remove_bot(bot)
     with pytest.raises(NotAuthenticatedException):
         gazu.client.get_current_user(client=bot_client)
@@ -111,7 +124,8 @@ def test_gazu_session_and_people_workflow(gazu_host, tmp_path):
     )
     gazu.client.default_client.use_refresh_token = True  # gazu's opt-in to refresh on expiry
     assert gazu.client.get_current_user()["email"] == "john.did@gmail.com"
-    gazu.client.default_client.refresh_token = refresh_token  # gazu forgets it after refreshing
+    # The answer carries no new refresh token (Zou's shape), so gazu keeps the one it had.
+    assert gazu.client.default_client.refresh_token == refresh_token
 
     refreshed = gazu.refresh_access_token()
     assert refreshed["access_token"]

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and ReDoc served from our static files, no CDN
+    "health_check",
     "notifications",
     "departments",
     "people",
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.ApiNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -121,15 +124,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# One static storage whatever DEBUG is, so `collectstatic` run in either mode serves both: with DEBUG=1 the
+# manifest storage links unhashed names (WhiteNoise serves them from the finders), with DEBUG=0 it reads the
+# manifest that every collect writes.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"allow_overwrite": True}},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # Uploaded avatars are decoded in memory; 10 MB is far above any sane portrait.
@@ -183,6 +183,9 @@ SPECTACULAR_SETTINGS = {
         "TwoFactorMethodEnum": "people.models.TwoFactorMethod.choices",
     },
     "AUTHENTICATION_WHITELIST": ["people.authentication.BearerTokenAuthentication"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -232,9 +235,16 @@ ROSTER_DEFAULT_TIMEZONE = "Europe/Paris"
 ROSTER_DEFAULT_LOCALE = "en_US"
 ROSTER_API_VERSION = "0.1.0"
 
+# Every record is printed once, by the root handler. Django's defaults give the "django" logger a console
+# handler of its own (under DEBUG) while it also propagates to the root, which printed each line twice.
+# Reconfiguring "django" also resets its children, so runserver's request lines ("django.server") come
+# through the root too, with the same timestamped format as everything else.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # NOTSET: Django's records follow LOG_LEVEL like everything else.
+    "loggers": {"django": {"handlers": [], "level": "NOTSET", "propagate": True}},
 }

@@ -2,6 +2,7 @@
 
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -50,4 +51,5 @@ class Command(BaseCommand):
             f"Demo data ready ({created} persons created, {Person.objects.count()} in all)."
         ))
         self.stdout.write(f"Demo admin: {ADMIN_EMAIL} / password: {DEMO_PASSWORD}")
-        self.stdout.write("Admin site: http://127.0.0.1:8000/admin/  API docs: http://127.0.0.1:8000/api/docs/")
+        site = settings.ROSTER_SITE_URL
+        self.stdout.write(f"Admin site: {site}/admin/  API docs: {site}/api/docs/  Health: {site}/health/")
