@@ -10,13 +10,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import (
     NoSuchElementException,
     StaleElementReferenceException,
     WebDriverException,
 )
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -26,36 +24,17 @@ from departments.models import Department
 from notifications.models import DeliveryStatus, OutboxEmail
 from people.models import Person, PersonStatus, Role
 from people.services.passwords import person_invite
+from tests.browser import chromium
 from tests.conftest import PASSWORD, make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT_SECONDS = 10
 
 
 @pytest.fixture
 def browser(monkeypatch, tmp_path):
-    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
-    if missing:
-        pytest.fail(f"The browser test needs Debian's chromium and chromium-driver: {', '.join(missing)} "
-                    "missing. Run scripts/ensure-services.sh as root (or apt-get install chromium chromium-driver).",
-                    pytrace=False)
-    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download a browser or driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-proxy-server", "--window-size=1400,1000",
-                 f"--user-data-dir={tmp_path / 'chromium-profile'}",
-                 # Only the live server's loopback names resolve: nothing can leave 127.0.0.0/8.
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"):
-        options.add_argument(flag)
-    # Every request the pages make, blocked or not, for `requested_urls`.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.implicitly_wait(0)
+    driver = chromium(monkeypatch, tmp_path)
     try:
         yield driver
     finally:

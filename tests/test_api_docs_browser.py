@@ -1,40 +1,20 @@
 """Swagger UI and ReDoc render the API in headless Chromium with nothing but this server: every script,
 stylesheet and the schema come from the live server (the browser cannot resolve any other host)."""
 
-import os
-
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.browser import chromium
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 WAIT_SECONDS = 20  # ReDoc parses the whole schema before it draws anything
 
 
 @pytest.fixture
 def browser(monkeypatch, tmp_path):
-    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
-    if missing:
-        pytest.fail(f"The browser test needs Debian's chromium and chromium-driver: {', '.join(missing)} "
-                    "missing. Run scripts/ensure-services.sh as root (or apt-get install chromium chromium-driver).",
-                    pytrace=False)
-    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download a browser or driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-proxy-server", "--window-size=1400,1000",
-                 f"--user-data-dir={tmp_path / 'chromium-profile'}",
-                 # Only the live server's loopback names resolve: a CDN asset would fail to load.
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.implicitly_wait(0)
+    driver = chromium(monkeypatch, tmp_path)
     try:
         yield driver
     finally:

@@ -163,6 +163,17 @@ def _apply_status(person: Person, data: dict[str, Any], *, previous_status: str 
     person.active = person.status in SIGN_IN_STATUSES
 
 
+def _save_with_departments(person: Person, data: dict[str, Any]) -> None:
+    """Save the row (a clash on a unique column is a 400 naming it), then the memberships the write names."""
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:
+        raise _integrity_error(exc) from None
+    if "departments" in data:
+        _set_departments(person, _department_ids(data["departments"]))
+
+
 @transaction.atomic
 def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> PersonWriteResult:
     unknown = set(data) - WRITABLE_FIELDS - {"password", "departments"}
@@ -195,13 +206,7 @@ def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> Person
     )
     person.status = default_status
     _apply_status(person, data, previous_status=default_status)
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError as exc:
-        raise _integrity_error(exc) from None
-    if "departments" in data:
-        _set_departments(person, _department_ids(data["departments"]))
+    _save_with_departments(person, data)
     access_token = tokens_rotate_api_token(person=person) if person.is_bot else None
     return PersonWriteResult(person=person, access_token=access_token)
 
@@ -285,13 +290,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     counted_after = person.active and not person.is_bot and not person.is_guest
     if counted_after and not counted_before:
         _check_user_limit()
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError as exc:
-        raise _integrity_error(exc) from None
-    if "departments" in data:
-        _set_departments(person, _department_ids(data["departments"]))
+    _save_with_departments(person, data)
     # Leaving the sign-in states, or switching between bot and person, voids every token held so far.
     if (not person.active and previous_status in SIGN_IN_STATUSES) or person.is_bot != was_bot:
         tokens_revoke_all(person=person)
