@@ -34,8 +34,13 @@ def _fragment(obj):
     raise TypeError(f"{type(obj).__name__} is not rendered by FastJSONRenderer")
 
 
-class FastJSONRenderer(JSONRenderer):
+class RosterJSONRenderer(JSONRenderer):
+    """DRF's renderer (the API's default), able to write the pre-rendered JSON the row builders produce."""
+
     encoder_class = RenderedJSONAwareEncoder
+
+
+class FastJSONRenderer(RosterJSONRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.db import models
@@ -123,6 +124,10 @@ class RowPlan:
                 return field
         raise KeyError(f"{self.model.__name__} has no column {name!r}")
 
+    @cached_property
+    def attnames(self) -> tuple[str, ...]:
+        return tuple(self._field(name).attname for name in self.columns)
+
     def _column(self, name: str) -> int:
         """The position of `name` in the values_list tuple, reading it (or its SQL text form) once."""
         if name not in self.columns:
@@ -170,4 +175,4 @@ class RowPlan:
     def row_of(self, instance) -> tuple:
         """An instance read as the tuple the plan expects (only for plans with `in_sql=False`)."""
         assert not self.in_sql, "an instance holds Python values: use a plan with in_sql=False"
-        return tuple(getattr(instance, self._field(name).attname) for name in self.columns)
+        return tuple(getattr(instance, attname) for attname in self.attnames)

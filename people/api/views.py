@@ -27,7 +27,8 @@ ERRORS = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ER
 
 
 def safe_person_with_departments(person: Person) -> dict:
-    return s.PersonSafeSerializer(person, context={"relations": True}).data
+    """The safe form with department ids, as PersonSafeSerializer gives it, without building its ~60 fields."""
+    return person_row(person, view=selectors.PersonView.SAFE, relations=True)
 
 
 def person_read_forms(*, many: bool) -> PolymorphicProxySerializer:

@@ -107,3 +107,14 @@ def test_a_put_reads_the_person_row_once(odd_persons, admin):
     reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT") and 'FROM "people_person"' in q["sql"]
              and '"people_person"."id" = ' in q["sql"] and '"people_person"."first_name"' in q["sql"]]
     assert len(reads) == 1 and "FOR UPDATE" in reads[0], reads
+
+
+def test_sign_in_answers_carry_the_serializer_form(odd_persons):
+    """Login and /auth/authenticated build the user from a row too: the same dict, JSON columns included."""
+    odd = Person.objects.get(pk=odd_persons[1].pk)
+    expected = dict(s.PersonSafeSerializer(odd, context={"relations": True}).data)
+    response = client_for(odd).get("/api/auth/authenticated")
+    user = response.json()["user"]
+    assert user.pop("fido_devices") == []
+    assert user == expected
+    assert b'"small":1e-07' in response.content  # the stdlib's spelling, as DRF's renderer writes it
