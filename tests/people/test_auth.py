@@ -14,7 +14,8 @@ from departments.models import Department, Organisation
 from departments.services import organisation_get_or_create
 from notifications.models import DeliveryStatus, OutboxEmail
 from people.models import AuthToken, PasswordResetToken, Person, Role
-from tests.conftest import PASSWORD, ApiClient, client_for, make_person
+from tests.conftest import PASSWORD, ApiClient, client_for
+from tests.factories import PersonFactory
 
 NEW_PASSWORD = "an0ther-Secret!"
 LOCKED_BODY = {"error": True, "login": False, "too_many_failed_login_attemps": True}
@@ -162,14 +163,14 @@ def test_bots_cannot_log_in_with_their_email(bot):
 
 
 def test_inactive_account_with_right_password_is_401_unactive(db):
-    make_person(email="gone@example.com", active=False)
+    PersonFactory(email="gone@example.com", active=False)
     response = login("gone@example.com")
     assert response.status_code == 401
     assert response.json() == UNACTIVE_BODY
 
 
 def test_inactive_account_with_wrong_password_looks_like_an_unknown_email(db):
-    make_person(email="gone@example.com", active=False)
+    PersonFactory(email="gone@example.com", active=False)
     wrong = login("gone@example.com", "not-the-password")
     unknown = login("nobody@example.com", "not-the-password")
     assert wrong.status_code == unknown.status_code == 400
@@ -369,7 +370,7 @@ def test_change_password_succeeds_and_emails_the_user(user, user_api, django_cap
 
 
 def test_emails_are_plain_text_not_html_escaped(db, django_capture_on_commit_callbacks):
-    make_person(email="darcy@example.com", first_name="D'Arcy <&>")
+    PersonFactory(email="darcy@example.com", first_name="D'Arcy <&>")
     with django_capture_on_commit_callbacks(execute=True):
         request_reset("darcy@example.com")
     body = mail.outbox[0].body
@@ -519,7 +520,7 @@ def test_reset_with_mismatched_or_short_password_is_400(user, django_capture_on_
 
 def _with_placeholder_password(email: str):
     """An account imported from Zou whose password is still the placeholder "default"."""
-    person = make_person(email=email, password=None)
+    person = PersonFactory(email=email, password=None)
     Person.objects.filter(pk=person.pk).update(password=make_password("default"))
     return person
 
@@ -551,7 +552,7 @@ def test_default_password_is_the_default_when_password_is_absent(db):
 
 def test_default_is_just_a_wrong_password_for_a_person_without_one(db):
     # An account with no password yet (invited, LDAP) must not be claimable by typing "default".
-    make_person(email="invited@example.com", password=None)
+    PersonFactory(email="invited@example.com", password=None)
     response = login("invited@example.com", "default")
     assert response.status_code == 400
     assert response.json() == {"login": False}
@@ -612,7 +613,7 @@ def test_base_settings_hash_passwords_with_argon2(db, settings):
 
     assert "Argon2" in base.PASSWORD_HASHERS[0]
     settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
-    person = make_person(email="argon@example.com")
+    person = PersonFactory(email="argon@example.com")
     assert person.password.startswith("argon2")
     assert PASSWORD not in person.password
     assert login("argon@example.com").status_code == 200
@@ -631,7 +632,7 @@ def test_login_and_authenticated_never_expose_sensitive_fields(user):
 
 def test_roles_all_log_in(db):
     for role in Role:
-        make_person(role=role, email=f"{role.value}@example.com")
+        PersonFactory(role=role, email=f"{role.value}@example.com")
         response = login(f"{role.value}@example.com")
         assert response.status_code == 200, (role, response.content)
         assert response.json()["user"]["role"] == role.value

@@ -9,7 +9,8 @@ from PIL import Image
 
 from notifications.models import DeliveryStatus, OutboxEmail
 from people.models import Person
-from tests.conftest import PASSWORD, ApiClient, client_for, make_person
+from tests.conftest import PASSWORD, ApiClient, client_for
+from tests.factories import BotFactory
 
 
 def test_deeply_nested_json_is_a_400(anon_api, admin_api, user):
@@ -57,7 +58,7 @@ def test_nobody_makes_their_own_account_protected(user, settings):
 
 
 def test_turning_a_bot_into_a_person_respects_the_user_limit(admin_api, admin, settings):
-    robot = make_person(email="robot@studio.io", is_bot=True, password=None)
+    robot = BotFactory(email="robot@studio.io")
     settings.ROSTER_USER_LIMIT = Person.objects.filter(active=True, is_bot=False).count()
     response = admin_api.put(f"/api/data/persons/{robot.pk}", {"is_bot": False}, format="json")
     assert response.status_code == 400

@@ -8,13 +8,14 @@ from django.contrib.auth import hashers
 from django.db import connection
 from django.test import Client
 
-from people.models import AuthToken, Person, PersonStatus, Role
+from people.models import AuthToken, Person, PersonStatus
 from people.services import sign_in
-from tests.conftest import PASSWORD, ApiClient, client_for, make_person
+from tests.conftest import PASSWORD, ApiClient, client_for
+from tests.factories import AdminFactory, BotFactory, PersonFactory
 
 
 def test_protected_account_email_and_bot_flag_are_locked_for_others(admin_api, settings):
-    boss = make_person(role=Role.ADMIN, email="boss@studio.io")
+    boss = AdminFactory(email="boss@studio.io")
     settings.ROSTER_PROTECTED_ACCOUNTS = ["boss@studio.io"]
     response = admin_api.put(f"/api/data/persons/{boss.pk}", {"email": "evil@example.com"}, format="json")
     assert response.status_code == 403
@@ -29,7 +30,7 @@ def test_protected_account_email_and_bot_flag_are_locked_for_others(admin_api, s
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_wrong_passwords_cannot_outrun_the_lockout():
-    person = make_person(email="target@studio.io")
+    person = PersonFactory(email="target@studio.io")
     results = []
 
     def guess():
@@ -52,8 +53,8 @@ def test_parallel_wrong_passwords_cannot_outrun_the_lockout():
 
 @pytest.mark.parametrize("case", ["unknown", "no_password", "wrong_password"])
 def test_every_refused_login_costs_one_password_hash(db, monkeypatch, case):
-    make_person(email="has.password@studio.io")
-    make_person(email="invited@studio.io", password=None)
+    PersonFactory(email="has.password@studio.io")
+    PersonFactory(email="invited@studio.io", password=None)
     calls = []
     real_check = hashers.check_password
 
@@ -84,7 +85,7 @@ def test_switching_between_bot_and_person_voids_tokens(admin_api, user):
     user_api = client_for(user)
     assert admin_api.put(f"/api/data/persons/{user.pk}", {"is_bot": True}, format="json").status_code == 200
     assert user_api.get("/api/auth/authenticated").status_code == 401
-    robot = make_person(email="robot@studio.io", is_bot=True, password=None)
+    robot = BotFactory(email="robot@studio.io")
     robot_api = client_for(robot)
     assert admin_api.put(f"/api/data/persons/{robot.pk}", {"is_bot": False}, format="json").status_code == 200
     assert robot_api.get("/api/auth/authenticated").status_code == 401

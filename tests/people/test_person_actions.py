@@ -8,8 +8,9 @@ import pytest
 from PIL import Image
 
 from departments.models import Department
-from people.models import Person, Role
-from tests.conftest import PASSWORD, client_for, make_person
+from people.models import Person
+from tests.conftest import PASSWORD, client_for
+from tests.factories import AdminFactory
 
 NEW_PASSWORD = "An0ther-Str0ng-pass"
 
@@ -126,7 +127,7 @@ def test_admin_changes_a_person_password(user, admin_api, user_api):
 
 
 def test_admin_sets_password_of_admin_without_one(admin, admin_api):
-    newcomer = make_person(role=Role.ADMIN, email="new.admin@example.com", password=None)
+    newcomer = AdminFactory(email="new.admin@example.com", password=None)
     response = admin_api.post(actions_url(newcomer, "change-password/"),
                               {"password": NEW_PASSWORD, "password_2": NEW_PASSWORD}, format="json")
     assert response.status_code == 200, response.content
@@ -135,7 +136,7 @@ def test_admin_sets_password_of_admin_without_one(admin, admin_api):
 
 
 def test_admin_cannot_change_another_admin_password(admin, admin_api):
-    other = make_person(role=Role.ADMIN, email="other.admin@example.com")
+    other = AdminFactory(email="other.admin@example.com")
     response = admin_api.post(actions_url(other, "change-password"),
                               {"password": NEW_PASSWORD, "password_2": NEW_PASSWORD}, format="json")
     assert response.status_code == 400

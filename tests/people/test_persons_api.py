@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from departments.models import Department
-from people.models import DesktopLoginLog, Person, Role
-from tests.conftest import PASSWORD, client_for, make_person
+from people.models import DesktopLoginLog, Person
+from tests.conftest import PASSWORD, client_for
+from tests.factories import AdminFactory, BotFactory, PersonFactory
 
 PERSONS = "/api/data/persons"
 MINIMAL_KEYS = {
@@ -416,7 +417,7 @@ def test_invalid_display_date_format(user, admin_api, value):
 
 
 def test_self_deactivation_revokes_token(admin, admin_api):
-    other_admin = make_person(role=Role.ADMIN, email="other.admin@example.com")
+    other_admin = AdminFactory(email="other.admin@example.com")
     api = client_for(other_admin)
     response = api.put(person_url(other_admin), {"active": False}, format="json")
     assert response.status_code == 200
@@ -672,7 +673,7 @@ def test_user_edits_only_themselves_and_privileged_fields_are_ignored(user, mana
 
 
 def test_admin_can_edit_another_admin(admin, admin_api):
-    other = make_person(role=Role.ADMIN, email="other.admin@example.com")
+    other = AdminFactory(email="other.admin@example.com")
     response = admin_api.put(person_url(other), {"first_name": "Other", "role": "manager"}, format="json")
     assert response.status_code == 200
     assert response.json()["role"] == "manager"
@@ -680,7 +681,7 @@ def test_admin_can_edit_another_admin(admin, admin_api):
 
 
 def test_protected_accounts(settings, admin, admin_api):
-    protected = make_person(role=Role.ADMIN, email="boss@example.com", first_name="Big", last_name="Boss")
+    protected = AdminFactory(email="boss@example.com", first_name="Big", last_name="Boss")
     settings.ROSTER_PROTECTED_ACCOUNTS = ["boss@example.com"]
 
     response = admin_api.put(person_url(protected), {"active": False}, format="json")
@@ -707,7 +708,7 @@ def test_protected_accounts(settings, admin, admin_api):
     assert response.json()["role"] == "manager"
 
     # A protected address on a bot protects nothing.
-    protected_bot = make_person(email="boss@example.com", first_name="Bot", is_bot=True, password=None)
+    protected_bot = BotFactory(email="boss@example.com")
     assert admin_api.put(person_url(protected_bot), {"active": False}, format="json").status_code == 200
 
 
@@ -723,14 +724,12 @@ def _count_list_queries(api) -> tuple[int, list]:
 
 def test_list_query_count_does_not_grow_with_persons(admin, admin_api, departments):
     admin.departments.set(departments)
-    for index in range(4):
-        person = make_person(email=f"p{index}@example.com", last_name=f"P{index}", password=None)
+    for person in PersonFactory.create_batch(4, password=None):
         person.departments.set(departments)
     small_count, rows = _count_list_queries(admin_api)
     assert len(rows) == 5
 
-    for index in range(4, 39):
-        person = make_person(email=f"p{index}@example.com", last_name=f"P{index}", password=None)
+    for person in PersonFactory.create_batch(35, password=None):
         person.departments.set(departments)
     large_count, rows = _count_list_queries(admin_api)
     assert len(rows) == 40
@@ -741,8 +740,8 @@ def test_list_query_count_does_not_grow_with_persons(admin, admin_api, departmen
 
 
 def test_minimal_list_query_count(user, user_api, departments):
-    for index in range(10):
-        make_person(email=f"p{index}@example.com", password=None).departments.set(departments)
+    for person in PersonFactory.create_batch(10, password=None):
+        person.departments.set(departments)
     count, rows = _count_list_queries(user_api)
     assert len(rows) == 11
     assert count == 3

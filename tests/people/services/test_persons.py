@@ -19,7 +19,7 @@ from people.services.persons import (
 )
 from people.tokens import tokens_issue_login_pair
 from tests.conftest import PASSWORD
-from tests.factories import PersonFactory
+from tests.factories import AdminFactory, PersonFactory
 from tests.people.services.conftest import refused_field
 
 # User limit ----------------------------------------------------------------------------------------------
@@ -56,7 +56,7 @@ def test_taking_a_seat_back_is_checked_against_the_limit(hr, settings):
 @pytest.fixture
 def boss(hr, settings):
     settings.ROSTER_PROTECTED_ACCOUNTS = ["boss@studio.io"]
-    return PersonFactory(role=Role.ADMIN, email="boss@studio.io")
+    return AdminFactory(email="boss@studio.io")
 
 
 @pytest.mark.parametrize(("change", "message"), [

@@ -10,7 +10,7 @@ from people.models import AuthToken, IdentityType, Person, PersonStatus
 from people.services.reset_tokens import password_reset_token_issue
 from people.services.sign_in import LoginRefused, auth_login, auth_sign_in, person_find_for_login
 from tests.conftest import PASSWORD
-from tests.factories import PersonFactory
+from tests.factories import BotFactory, PersonFactory
 
 LOCKED = {"error": True, "login": False, "too_many_failed_login_attemps": True}
 
@@ -32,7 +32,7 @@ def test_an_email_in_any_case_or_a_desktop_login_signs_in(artist):
 
 
 def test_a_bot_never_signs_in_with_a_password(db):
-    robot = PersonFactory(bot=True, desktop_login="render")
+    robot = BotFactory(desktop_login="render")
     Person.objects.filter(pk=robot.pk).update(password=make_password(PASSWORD))
     assert refusal("render", PASSWORD) == (400, {"login": False})
 
