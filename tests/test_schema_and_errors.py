@@ -44,9 +44,12 @@ def test_api_root(anon_api, path):
 
 # Error envelope -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/api/no-such-route", "/api/data/nothing/", "/api/data/persons/x/y/z"])
-def test_unknown_route_is_json_404(admin_api, path):
-    response = admin_api.get(path)
+@pytest.mark.parametrize(("method", "path"), [
+    ("get", "/api/no-such-route"), ("get", "/api/data/nothing/"), ("get", "/api/data/persons/x/y/z"),
+    ("post", f"/api/data/departments/{UNKNOWN_ID}/nothing"),
+])
+def test_unknown_route_is_json_404(admin_api, method, path):
+    response = getattr(admin_api, method)(path)
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
@@ -61,10 +64,6 @@ def test_wrong_method_is_405_envelope(admin_api):
     assert body["error"] is True
     assert "PATCH" in body["message"]
 
-    response = admin_api.post(f"/api/data/departments/{UNKNOWN_ID}/nothing", {}, format="json")
-    assert response.status_code in (404, 405)
-    assert response.json()["error"] is True
-
 
 def test_missing_token_is_401_envelope(anon_api):
     response = anon_api.get("/api/data/persons")
@@ -74,11 +73,15 @@ def test_missing_token_is_401_envelope(anon_api):
     assert isinstance(body["message"], str) and body["message"]
 
 
-def test_bad_token_is_401_envelope(anon_api):
+def test_malformed_token_is_422_envelope(anon_api):
+    # flask-jwt-extended's answer to a token that is not a JWT, which Zou passes on (zou-api.md 0); gazu
+    # treats a 422 that is not "Signature has expired" as a validation error rather than trying a refresh.
     anon_api.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
     response = anon_api.get("/api/data/departments")
-    assert response.status_code in (401, 422)
-    assert response.json()["error"] is True
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] is True
+    assert body["message"] == body["msg"] == "Not enough segments"
 
 
 # No 500s --------------------------------------------------------------------------------------------

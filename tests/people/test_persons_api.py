@@ -786,34 +786,53 @@ def test_malformed_create_bodies_are_400(admin, admin_api, body):
     assert Person.objects.count() == 1
 
 
-@pytest.mark.parametrize("body", [
-    [1], "text", {"daily_salary": 10 ** 12}, {"shotgun_id": 10 ** 12}, {"data": {"note": "\u0000"}},
-    {"departments": [["x"], 3, {"id": None}, {"no": "id"}, "nope"]}, {"email": "x@"}, {"first_name": ""},
-    {"first_name": "   "}, {"active": None}, {"role": None}, {"last_presence": "yesterday"},
-    {"expiration_date": "2030-02-30"}, {"desktop_login": "x" * 81},
+@pytest.mark.parametrize(("body", "field"), [
+    ([1], None), ("text", None), ({"daily_salary": 10 ** 12}, "daily_salary"),
+    ({"shotgun_id": 10 ** 12}, "shotgun_id"), ({"data": {"note": "\u0000"}}, "data"), ({"email": "x@"}, "email"),
+    ({"first_name": ""}, "first_name"), ({"first_name": "   "}, "first_name"), ({"active": None}, "active"),
+    ({"role": None}, "role"), ({"last_presence": "yesterday"}, "last_presence"),
+    ({"expiration_date": "2030-02-30"}, "expiration_date"), ({"desktop_login": "x" * 81}, "desktop_login"),
 ])
-def test_malformed_update_bodies(user, admin_api, body):
+def test_malformed_update_bodies_are_400(user, admin_api, body, field):
     response = admin_api.put(person_url(user), body, format="json")
-    assert response.status_code in (200, 400), response.content
-    if body == {"departments": [["x"], 3, {"id": None}, {"no": "id"}, "nope"]}:
-        assert response.status_code == 200
-        assert response.json()["departments"] == []
-    else:
-        assert response.status_code == 400
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] is True
+    # A body that is not an object at all has no field to name.
+    assert error_fields(response) == ([field] if field else [])
     assert Person.objects.get(pk=user.pk).first_name == "John"
 
 
-@pytest.mark.parametrize("params", [
-    {"email": '["a\\u0000b"]'}, {"first_name": "a\x00b"}, {"full_name": "a\x00b"}, {"email": "[1, {}]"},
-    {"email": "[not json"}, {"departments": "nope"}, {"studio_id": "nope"}, {"created_at": "yesterday"},
-    {"daily_salary": "99999999999999999999"}, {"daily_salary": "1.5"}, {"last_presence": "2024-02-30"},
-    {"active": "[true, \"maybe\"]"}, {"role": "{}"}, {"limit": "-1", "page": "1"},
+def test_update_drops_department_items_that_are_not_ids(user, admin_api):
+    body = {"departments": [["x"], 3, {"id": None}, {"no": "id"}, "nope"]}
+    response = admin_api.put(person_url(user), body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["departments"] == []
+    assert Person.objects.get(pk=user.pk).first_name == "John"
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"email": '["a\\u0000b"]'}, "email"), ({"first_name": "a\x00b"}, "first_name"),
+    ({"full_name": "a\x00b"}, "full_name"), ({"email": "[1, {}]"}, "email"), ({"email": "[not json"}, "email"),
+    ({"departments": "nope"}, "departments"),
+    # The error names the column (`studio`), not the query key the client sent: a known defect, kept visible.
+    ({"studio_id": "nope"}, "studio"),
+    ({"created_at": "yesterday"}, "created_at"), ({"daily_salary": "1.5"}, "daily_salary"),
+    ({"last_presence": "2024-02-30"}, "last_presence"), ({"active": "[true, \"maybe\"]"}, "active"),
+    ({"limit": "-1", "page": "1"}, "limit"),
 ])
-def test_malformed_filters_are_not_server_errors(staff, admin_api, params):
+def test_malformed_filters_are_400_naming_the_key(staff, admin_api, params, field):
     response = admin_api.get(PERSONS, params)
-    assert response.status_code in (200, 400), response.content
-    if response.status_code == 200:
-        assert response.json() == []
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] is True
+    assert error_fields(response) == [field]
+
+
+@pytest.mark.parametrize("params", [{"daily_salary": "99999999999999999999"}, {"role": "{}"}])
+def test_filters_no_row_can_match_give_an_empty_list(staff, admin_api, params):
+    # A well-formed value that no row can hold (past the integer column's range, not a role) matches nothing.
+    response = admin_api.get(PERSONS, params)
+    assert response.status_code == 200, response.content
+    assert response.json() == []
 
 
 @pytest.mark.parametrize(("method", "path"), [
