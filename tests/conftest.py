@@ -46,6 +46,14 @@ def client_for(person: Person | None) -> ApiClient:
     return ApiClient(person, token)
 
 
+def assert_field_error(response, field: str, status: int = 400) -> None:
+    """The response is Zou's error envelope, and the first field it names is `field`."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["error"] is True and body["message"]
+    assert body["data"]["errors"][0]["field"] == field
+
+
 # The role fixtures carry the names and emails of Zou's own test fixtures (zou-api.md section 10), so a test
 # ported from Zou reads the same; tests log in as "john.doe@gmail.com" and look people up by these emails.
 

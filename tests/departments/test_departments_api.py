@@ -17,6 +17,7 @@ from departments.models import (
     Studio,
 )
 from people.models import PersonDepartment
+from tests.conftest import assert_field_error
 
 UNKNOWN_ID = "5f1b3c9e-0000-4000-8000-000000000000"
 
@@ -444,6 +445,19 @@ def test_software_negative_cost_is_400(admin_api):
     response = admin_api.post("/api/data/softwares", body, format="json")
     assert response.status_code == 400
     assert "monthly_cost" in error_fields(response)
+
+
+# JSON's "\ud800" escape decodes to a lone surrogate, and "\u0000" to NUL: jsonb stores neither, and the
+# database's refusal came back as a 400 that named no field.
+UNSTORABLE_JSON = ['{"a": "\\ud800"}', '["\\udfff"]', '{"\\ud800": 1}', '"\\u0000"', '{"a": ["x\\u0000"]}']
+
+
+@pytest.mark.parametrize("raw", UNSTORABLE_JSON)
+def test_software_extensions_with_unstorable_text_name_the_field(admin_api, raw):
+    body = '{"name": "Maya", "short_name": "ma", "file_extension": "ma", "secondary_extensions": ' + raw + "}"
+    response = admin_api.post("/api/data/softwares", body, content_type="application/json")
+    assert_field_error(response, "secondary_extensions")
+    assert not Software.objects.filter(name="Maya").exists()
 
 
 def test_software_read_by_anyone_written_by_admin(user_api, blender):

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from departments.models import Department, Organisation
@@ -372,6 +373,16 @@ def test_change_password_succeeds_and_emails_the_user(user, user_api, django_cap
     assert NEW_PASSWORD not in mail.outbox[0].body
 
 
+def test_changing_your_password_ends_your_other_sessions(user):
+    current = client_for(user)
+    other = client_for(user)
+    response = current.post("/api/auth/change-password", {
+        "old_password": PASSWORD, "password": "Brand-new-pass1", "password_2": "Brand-new-pass1"}, format="json")
+    assert response.status_code == 200
+    assert current.get("/api/auth/authenticated").status_code == 200
+    assert other.get("/api/auth/authenticated").status_code == 401
+
+
 def test_emails_are_plain_text_not_html_escaped(db, django_capture_on_commit_callbacks):
     PersonFactory(email="darcy@example.com", first_name="D'Arcy <&>")
     with django_capture_on_commit_callbacks(execute=True):
@@ -462,6 +473,20 @@ def test_reset_request_answers_the_same_for_known_and_unknown_emails(user, djang
     assert list(OutboxEmail.objects.values_list("to", "kind", "status")) == [
         ("john.doe@gmail.com", "password_reset", DeliveryStatus.SENT)
     ]
+
+
+def test_reset_links_do_not_stay_readable_in_the_outbox(anon_api, user, admin, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        anon_api.post("/api/auth/reset-password", {"email": user.email}, format="json")
+    assert "reset-change-password" in mail.outbox[0].body
+    stored = OutboxEmail.objects.get(kind="password_reset")
+    assert stored.status == DeliveryStatus.SENT and stored.sensitive
+    assert "reset-change-password" not in stored.body
+
+    hr = Client()
+    hr.force_login(admin)
+    page = hr.get(f"/admin/notifications/outboxemail/{stored.pk}/change/").content.decode()
+    assert "token=" not in page
 
 
 def test_reset_link_token_sets_a_new_password_once(user, django_capture_on_commit_callbacks):
