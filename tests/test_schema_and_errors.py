@@ -96,9 +96,7 @@ def test_unknown_route_is_json_404(admin_api, method, path):
     response = getattr(admin_api, method)(path)
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert body["error"] is True
-    assert isinstance(body["message"], str) and body["message"]
+    assert response.json() == {"error": True, "message": "Not found.", "data": None}
 
 
 def test_wrong_method_is_405_envelope(admin_api):
@@ -106,15 +104,14 @@ def test_wrong_method_is_405_envelope(admin_api):
     assert response.status_code == 405
     body = response.json()
     assert body["error"] is True
-    assert "PATCH" in body["message"]
+    assert body["message"] == 'Method "PATCH" not allowed.'
 
 
 def test_missing_token_is_401_envelope(anon_api):
     response = anon_api.get("/api/data/persons")
     assert response.status_code == 401
-    body = response.json()
-    assert body["error"] is True
-    assert isinstance(body["message"], str) and body["message"]
+    assert response.json() == {"error": True, "message": "Authentication credentials were not provided.",
+                               "data": None}
 
 
 def test_malformed_token_is_422_envelope(anon_api):
