@@ -481,14 +481,6 @@ def test_invalid_display_date_format(user, admin_api, value):
     assert Person.objects.get(pk=user.pk).display_date_format == "YYYY-MM-DD"
 
 
-def test_self_deactivation_revokes_token(admin, admin_api):
-    other_admin = AdminFactory(email="other.admin@example.com")
-    api = client_for(other_admin)
-    response = api.put(person_url(other_admin), {"active": False}, format="json")
-    assert response.status_code == 200
-    assert api.get(PERSONS).status_code == 401
-
-
 def test_gazu_style_whole_dict_put_deactivates_and_reactivates(admin_api, user):
     person = admin_api.get(person_url(user)).json()
     person["active"] = False
