@@ -1,14 +1,21 @@
 """factory_boy factories. Persons are made through `person_create`, so a factory person went through the
-same normalisation, status and user-limit rules as one made through the API or the admin."""
+same normalisation, status and user-limit rules as one made through the API or the admin.
+
+One factory per role reads better at the call site than a role argument (`AdminFactory(email=...)`); the
+role fixtures in `tests/conftest.py` are these factories called with Zou's fixture names."""
 
 import factory
 
 from people.models import Person, Role
 from people.services.persons import person_create
-from tests.conftest import PASSWORD
+
+# Strong enough for the password validators, which `person_create` runs.
+PASSWORD = "mypassword-Str0ng"
 
 
 class PersonFactory(factory.Factory):
+    """An active artist (role `user`) with a password, named `Person<n> Doe`, email `person<n>@studio.io`."""
+
     class Meta:
         model = Person
 
@@ -25,3 +32,27 @@ class PersonFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **data):
         return person_create(acting_user=None, data=data).person
+
+
+class AdminFactory(PersonFactory):
+    role = Role.ADMIN
+
+
+class ManagerFactory(PersonFactory):
+    role = Role.MANAGER
+
+
+class SupervisorFactory(PersonFactory):
+    role = Role.SUPERVISOR
+
+
+class ClientFactory(PersonFactory):
+    role = Role.CLIENT
+
+
+class VendorFactory(PersonFactory):
+    role = Role.VENDOR
+
+
+class BotFactory(PersonFactory):
+    bot = True

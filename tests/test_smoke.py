@@ -1,5 +1,8 @@
+from tests.factories import PASSWORD
+
+
 def test_login_and_list(admin, user, anon_api, admin_api):
-    response = anon_api.post("/api/auth/login", {"email": "john.did@gmail.com", "password": "mypassword-Str0ng"},
+    response = anon_api.post("/api/auth/login", {"email": "john.did@gmail.com", "password": PASSWORD},
                              format="json")
     assert response.status_code == 200, response.content
     assert response.json()["login"] is True

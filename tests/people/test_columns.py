@@ -2,7 +2,8 @@
 
 from people.columns import COLUMNS, PRIVILEGED_FIELDS, SAFE_FIELDS, WRITABLE_FIELDS, Filter, Write
 from people.models import Person, Role
-from tests.conftest import client_for, make_person
+from tests.conftest import client_for
+from tests.factories import AdminFactory
 
 # Zou's person dicts (zou-api.md 3.3); clients that print or diff them see this order.
 SAFE_FORM_KEYS = [
@@ -77,7 +78,7 @@ def test_only_privileged_columns_are_dropped_from_an_artists_own_edit(user):
     user.refresh_from_db()
     assert (user.phone, user.daily_salary, user.role) == ("+33 1 23", 0, Role.USER)
     # An admin's edit of the same columns goes through.
-    boss = make_person(role=Role.ADMIN, email="boss@studio.io")
+    boss = AdminFactory(email="boss@studio.io")
     client_for(boss).put(f"/api/data/persons/{user.pk}", {"daily_salary": 900}, format="json")
     user.refresh_from_db()
     assert user.daily_salary == 900

@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 
 from notifications.models import DeliveryStatus, OutboxEmail
-from people.models import Person, Role
-from tests.conftest import PASSWORD, client_for, make_person
+from people.models import Person
+from tests.conftest import PASSWORD, client_for
+from tests.factories import AdminFactory, PersonFactory
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def test_reset_password_link_is_stable_and_sets_a_password(admin_api, user, anon
 
 
 def test_reset_password_link_refused_for_another_admin_with_a_password(admin_api):
-    other_admin = make_person(role=Role.ADMIN, email="second.admin@gmail.com")
+    other_admin = AdminFactory(email="second.admin@gmail.com")
     response = admin_api.post(f"/api/actions/persons/{other_admin.pk}/reset-password-link", {}, format="json")
     assert response.status_code == 400
     assert response.json()["message"] == "An admin can't change another admin's password."
@@ -55,7 +56,7 @@ def test_reset_password_link_refused_for_protected_account(admin_api, user, sett
 
 
 def test_invite_sends_one_email_with_a_working_link(admin_api, anon_api, sent_on_commit):
-    newcomer = make_person(role=Role.USER, email="newcomer@gmail.com", password=None)
+    newcomer = PersonFactory(email="newcomer@gmail.com", password=None)
     assert newcomer.status == "invited"
     response = sent_on_commit(lambda: admin_api.get(f"/api/actions/persons/{newcomer.pk}/invite"))
     assert response.status_code == 200
@@ -99,7 +100,7 @@ def test_disable_two_factor(admin_api, user, sent_on_commit):
 
 
 def test_disable_two_factor_refused_for_another_admin(admin_api):
-    other_admin = make_person(role=Role.ADMIN, email="second.admin@gmail.com")
+    other_admin = AdminFactory(email="second.admin@gmail.com")
     Person.objects.filter(pk=other_admin.pk).update(totp_enabled=True)
     response = admin_api.delete(f"/api/actions/persons/{other_admin.pk}/disable-two-factor-authentication")
     assert response.status_code == 400

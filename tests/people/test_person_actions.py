@@ -2,14 +2,17 @@
 checklist 26, 28, 35, 37, 39)."""
 
 import io
+import struct
 import uuid
+import zlib
 
 import pytest
 from PIL import Image
 
 from departments.models import Department
-from people.models import Person, Role
-from tests.conftest import PASSWORD, client_for, make_person
+from people.models import Person
+from tests.conftest import PASSWORD, assert_field_error, client_for
+from tests.factories import AdminFactory
 
 NEW_PASSWORD = "An0ther-Str0ng-pass"
 
@@ -126,7 +129,7 @@ def test_admin_changes_a_person_password(user, admin_api, user_api):
 
 
 def test_admin_sets_password_of_admin_without_one(admin, admin_api):
-    newcomer = make_person(role=Role.ADMIN, email="new.admin@example.com", password=None)
+    newcomer = AdminFactory(email="new.admin@example.com", password=None)
     response = admin_api.post(actions_url(newcomer, "change-password/"),
                               {"password": NEW_PASSWORD, "password_2": NEW_PASSWORD}, format="json")
     assert response.status_code == 200, response.content
@@ -135,7 +138,7 @@ def test_admin_sets_password_of_admin_without_one(admin, admin_api):
 
 
 def test_admin_cannot_change_another_admin_password(admin, admin_api):
-    other = make_person(role=Role.ADMIN, email="other.admin@example.com")
+    other = AdminFactory(email="other.admin@example.com")
     response = admin_api.post(actions_url(other, "change-password"),
                               {"password": NEW_PASSWORD, "password_2": NEW_PASSWORD}, format="json")
     assert response.status_code == 400
@@ -248,6 +251,57 @@ def test_avatar_replaced_by_new_upload(user, admin_api):
     with Image.open(io.BytesIO(download(admin_api, user))) as picture:
         assert picture.size == (400, 400)
         assert picture.convert("RGB").getpixel((200, 200)) == (0, 0, 255)
+
+
+def test_avatar_too_many_pixels_is_refused_before_decoding(admin_api, user):
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(buffer, format="PNG")  # 48 Mpx, a few KB compressed
+    buffer.seek(0)
+    buffer.name = "huge.png"
+    response = admin_api.post(f"/api/pictures/thumbnails/persons/{user.pk}", {"file": buffer}, format="multipart")
+    assert_field_error(response, "file")
+    assert response.json()["message"] == "The image is too large (at most 40 megapixels)."
+    user.refresh_from_db()
+    assert user.has_avatar is False
+
+
+def test_phone_camera_mpo_jpeg_is_accepted(admin_api, user):
+    buffer = io.BytesIO()
+    frames = [Image.new("RGB", (640, 480), "blue"), Image.new("RGB", (640, 480), "green")]
+    frames[0].save(buffer, format="MPO", save_all=True, append_images=frames[1:])
+    buffer.seek(0)
+    buffer.name = "IMG_0001.jpg"
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    response = admin_api.post(f"/api/pictures/thumbnails/persons/{user.pk}", {"file": buffer}, format="multipart")
+    assert response.status_code == 201, response.content
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png_with_bad_idat_checksum() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10), "red").save(buffer, format="PNG")
+    data = bytearray(buffer.getvalue())
+    data[data.find(b"IDAT") + 6] ^= 0xFF  # Pillow's verify() raises SyntaxError("broken PNG file")
+    return bytes(data)
+
+
+def _png_without_image_data() -> bytes:
+    # A valid header and nothing else: verify() raises IndexError.
+    header = struct.pack(">IIBBBBB", 600, 600, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("content", [_png_with_bad_idat_checksum(), _png_without_image_data()],
+                         ids=["bad-idat-checksum", "no-idat"])
+def test_corrupt_png_avatar_is_a_400(admin_api, user, content):
+    upload = io.BytesIO(content)
+    upload.name = "avatar.png"
+    response = admin_api.post(f"/api/pictures/thumbnails/persons/{user.pk}", {"file": upload}, format="multipart")
+    assert_field_error(response, "file")
+    assert Person.objects.get(pk=user.pk).has_avatar is False
 
 
 # 37. Clear avatar ----------------------------------------------------------------------------------------
@@ -366,28 +420,3 @@ def test_action_routes_need_authentication(user, anon_api, departments):
     response = anon_api.post(avatar_upload_url(user), {"file": image_file("PNG", "me.png")}, format="multipart")
     assert response.status_code == 401
 
-
-def test_avatar_too_many_pixels_is_refused_before_decoding(admin_api, user):
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("1", (8000, 6000)).save(buffer, format="PNG")  # 48 Mpx, a few KB compressed
-    buffer.seek(0)
-    buffer.name = "huge.png"
-    response = admin_api.post(f"/api/pictures/thumbnails/persons/{user.pk}", {"file": buffer}, format="multipart")
-    assert response.status_code == 400
-    assert "too large" in response.json()["message"]
-    user.refresh_from_db()
-    assert user.has_avatar is False
-
-
-def test_put_departments_ignores_null_items(admin_api, user):
-    from departments.models import Department
-
-    department = Department.objects.create(name="Rigging", color="#123456")
-    response = admin_api.put(f"/api/data/persons/{user.pk}", {"departments": [None, str(department.pk)]},
-                             format="json")
-    assert response.status_code == 200
-    assert response.json()["departments"] == [str(department.pk)]

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from departments.models import Department
-from people.models import DesktopLoginLog, Person, Role
-from tests.conftest import PASSWORD, client_for, make_person
+from people.models import DesktopLoginLog, Person
+from tests.conftest import PASSWORD, ApiClient, assert_field_error, client_for
+from tests.factories import AdminFactory, BotFactory, PersonFactory
 
 PERSONS = "/api/data/persons"
 MINIMAL_KEYS = {
@@ -207,6 +208,16 @@ def test_user_limit(settings, admin, user, admin_api):
     assert Person.objects.get(pk=user.pk).active is False
 
 
+def test_turning_a_bot_into_a_person_respects_the_user_limit(admin_api, admin, settings):
+    robot = BotFactory(email="robot@studio.io")
+    settings.ROSTER_USER_LIMIT = Person.objects.filter(active=True, is_bot=False).count()
+    response = admin_api.put(person_url(robot), {"is_bot": False}, format="json")
+    assert response.status_code == 400
+    assert response.json()["data"] == {"limit": settings.ROSTER_USER_LIMIT}
+    robot.refresh_from_db()
+    assert robot.is_bot is True
+
+
 # 16. Create input -----------------------------------------------------------------------------------------
 
 
@@ -221,7 +232,7 @@ def test_create_unknown_key(admin_api):
                               format="json")
     assert response.status_code == 400
     assert error_fields(response) == ["name"]
-    assert "name" in response.json()["message"]
+    assert response.json()["message"] == "Unknown field: name."
 
 
 def test_create_missing_first_name(admin_api):
@@ -252,7 +263,7 @@ def test_departments_on_create_and_update(admin_api, departments):
     assert response.json()["departments"] == []
 
 
-# 17. Email uniqueness --------------------------------------------------------------------------------------
+# 17. Unique emails and sign-in identifiers -------------------------------------------------------------------
 
 
 def test_duplicate_email(admin, user, admin_api):
@@ -278,6 +289,40 @@ def test_bot_may_share_a_person_email(user, admin_api):
                                         "is_bot": True}, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["email"] == "john.doe@gmail.com"
+
+
+def test_bots_may_share_desktop_logins(admin_api, user):
+    response = admin_api.post(PERSONS, {"first_name": "Bot", "last_name": "", "is_bot": True,
+                                                    "desktop_login": "john.doe"}, format="json")
+    assert response.status_code == 201
+
+
+def test_desktop_login_cannot_be_taken_from_someone_else(user, manager):
+    manager_api = client_for(manager)
+    response = manager_api.put(person_url(manager), {"desktop_login": "john.doe"}, format="json")
+    assert response.status_code == 400
+    assert error_fields(response) == ["desktop_login"]
+    login = ApiClient().post("/api/auth/login", {"email": "john.doe", "password": PASSWORD}, format="json")
+    assert login.json()["user"]["id"] == str(user.pk)
+
+
+def test_email_cannot_shadow_someone_elses_desktop_login(user, manager):
+    Person.objects.filter(pk=user.pk).update(desktop_login="w@studio.com")
+    response = client_for(manager).put(person_url(manager), {"email": "w@studio.com"},
+                                       format="json")
+    assert response.status_code == 400
+    assert error_fields(response) == ["email"]
+    login = ApiClient().post("/api/auth/login", {"email": "w@studio.com", "password": PASSWORD}, format="json")
+    assert login.json()["user"]["id"] == str(user.pk)
+
+
+@pytest.mark.parametrize("field, value", [("username", "jdoe"), ("shotgun_id", 42), ("ldap_uid", "jdoe")])
+def test_duplicate_unique_columns_name_the_field(admin_api, user, field, value):
+    Person.objects.filter(pk=user.pk).update(**{field: value})
+    response = admin_api.post(PERSONS, {"first_name": "Jane", "last_name": "Roe", field: value},
+                              format="json")
+    assert response.status_code == 400
+    assert error_fields(response) == [field]
 
 
 # 18. Bots ------------------------------------------------------------------------------------------------
@@ -372,6 +417,27 @@ def test_bot_token_rotation_revokes_old_token(admin_api):
     assert old_api.get(PERSONS).status_code == 401
 
 
+def test_switching_between_bot_and_person_voids_tokens(admin_api, user):
+    user_api = client_for(user)
+    assert admin_api.put(person_url(user), {"is_bot": True}, format="json").status_code == 200
+    assert user_api.get("/api/auth/authenticated").status_code == 401
+    robot = BotFactory(email="robot@studio.io")
+    robot_api = client_for(robot)
+    assert admin_api.put(person_url(robot), {"is_bot": False}, format="json").status_code == 200
+    assert robot_api.get("/api/auth/authenticated").status_code == 401
+
+
+def test_bot_expiring_on_the_last_representable_day(admin_api, bot):
+    # The token's expiry was "the day after expiration_date", which overflows for 9999-12-31.
+    response = admin_api.post(PERSONS, {"first_name": "Render farm", "last_name": "", "is_bot": True,
+                                                    "expiration_date": "9999-12-31"}, format="json")
+    assert response.status_code == 201, response.content
+    token = response.json()["access_token"]
+    response = admin_api.put(person_url(bot), {"expiration_date": "9999-12-31"}, format="json")
+    assert response.status_code == 200, response.content
+    assert ApiClient(token=token).get("/api/auth/authenticated").status_code == 200
+
+
 # 19. Update ----------------------------------------------------------------------------------------------
 
 
@@ -415,12 +481,16 @@ def test_invalid_display_date_format(user, admin_api, value):
     assert Person.objects.get(pk=user.pk).display_date_format == "YYYY-MM-DD"
 
 
-def test_self_deactivation_revokes_token(admin, admin_api):
-    other_admin = make_person(role=Role.ADMIN, email="other.admin@example.com")
-    api = client_for(other_admin)
-    response = api.put(person_url(other_admin), {"active": False}, format="json")
-    assert response.status_code == 200
-    assert api.get(PERSONS).status_code == 401
+def test_gazu_style_whole_dict_put_deactivates_and_reactivates(admin_api, user):
+    person = admin_api.get(person_url(user)).json()
+    person["active"] = False
+    response = admin_api.put(person_url(user), person, format="json")
+    assert response.status_code == 200, response.content
+    assert (response.json()["active"], response.json()["status"]) == (False, "inactive")
+    person = response.json()
+    person["active"] = True
+    response = admin_api.put(person_url(user), person, format="json")
+    assert (response.json()["active"], response.json()["status"]) == (True, "active")
 
 
 # 20. Delete ----------------------------------------------------------------------------------------------
@@ -541,6 +611,11 @@ def test_email_filter_is_exact(staff, user_api):
     assert [row["id"] for row in response.json()] == [str(staff["user"].pk)]
     assert user_api.get(PERSONS, {"email": "john.doe"}).json() == []
     assert user_api.get(PERSONS, {"email": "%gmail.com"}).json() == []
+
+
+def test_email_lookup_ignores_case_like_uniqueness(admin_api, user):
+    rows = admin_api.get(PERSONS, {"email": "JOHN.DOE@gmail.com", "is_bot": "False"}).json()
+    assert [row["id"] for row in rows] == [str(user.pk)]
 
 
 def test_name_filters_work_for_everyone(staff):
@@ -672,43 +747,11 @@ def test_user_edits_only_themselves_and_privileged_fields_are_ignored(user, mana
 
 
 def test_admin_can_edit_another_admin(admin, admin_api):
-    other = make_person(role=Role.ADMIN, email="other.admin@example.com")
+    other = AdminFactory(email="other.admin@example.com")
     response = admin_api.put(person_url(other), {"first_name": "Other", "role": "manager"}, format="json")
     assert response.status_code == 200
     assert response.json()["role"] == "manager"
     assert Person.objects.get(pk=other.pk).first_name == "Other"
-
-
-def test_protected_accounts(settings, admin, admin_api):
-    protected = make_person(role=Role.ADMIN, email="boss@example.com", first_name="Big", last_name="Boss")
-    settings.ROSTER_PROTECTED_ACCOUNTS = ["boss@example.com"]
-
-    response = admin_api.put(person_url(protected), {"active": False}, format="json")
-    assert response.status_code == 403
-    assert response.json()["message"] == "Can't set this person as inactive it's a protected account."
-    response = admin_api.put(person_url(protected), {"role": "user"}, format="json")
-    assert response.status_code == 403
-    assert response.json()["message"] == "Can't change the role of this person it's a protected account."
-    response = admin_api.delete(person_url(protected) + "?force=true")
-    assert response.status_code == 403
-    assert response.json()["message"] == "Can't delete this person it's a protected account."
-    fresh = Person.objects.get(pk=protected.pk)
-    assert (fresh.active, fresh.role) == (True, "admin")
-
-    # Other fields stay editable, and re-sending the same role and active flag is fine (gazu PUTs dicts).
-    response = admin_api.put(person_url(protected), {"phone": "123", "role": "admin", "active": True},
-                             format="json")
-    assert response.status_code == 200
-
-    # The person themselves may edit.
-    boss_api = client_for(protected)
-    response = boss_api.put(person_url(protected), {"first_name": "Bigger", "role": "manager"}, format="json")
-    assert response.status_code == 200
-    assert response.json()["role"] == "manager"
-
-    # A protected address on a bot protects nothing.
-    protected_bot = make_person(email="boss@example.com", first_name="Bot", is_bot=True, password=None)
-    assert admin_api.put(person_url(protected_bot), {"active": False}, format="json").status_code == 200
 
 
 # Query counts --------------------------------------------------------------------------------------------
@@ -723,14 +766,12 @@ def _count_list_queries(api) -> tuple[int, list]:
 
 def test_list_query_count_does_not_grow_with_persons(admin, admin_api, departments):
     admin.departments.set(departments)
-    for index in range(4):
-        person = make_person(email=f"p{index}@example.com", last_name=f"P{index}", password=None)
+    for person in PersonFactory.create_batch(4, password=None):
         person.departments.set(departments)
     small_count, rows = _count_list_queries(admin_api)
     assert len(rows) == 5
 
-    for index in range(4, 39):
-        person = make_person(email=f"p{index}@example.com", last_name=f"P{index}", password=None)
+    for person in PersonFactory.create_batch(35, password=None):
         person.departments.set(departments)
     large_count, rows = _count_list_queries(admin_api)
     assert len(rows) == 40
@@ -741,8 +782,8 @@ def test_list_query_count_does_not_grow_with_persons(admin, admin_api, departmen
 
 
 def test_minimal_list_query_count(user, user_api, departments):
-    for index in range(10):
-        make_person(email=f"p{index}@example.com", password=None).departments.set(departments)
+    for person in PersonFactory.create_batch(10, password=None):
+        person.departments.set(departments)
     count, rows = _count_list_queries(user_api)
     assert len(rows) == 11
     assert count == 2
@@ -787,34 +828,61 @@ def test_malformed_create_bodies_are_400(admin, admin_api, body):
     assert Person.objects.count() == 1
 
 
-@pytest.mark.parametrize("body", [
-    [1], "text", {"daily_salary": 10 ** 12}, {"shotgun_id": 10 ** 12}, {"data": {"note": "\u0000"}},
-    {"departments": [["x"], 3, {"id": None}, {"no": "id"}, "nope"]}, {"email": "x@"}, {"first_name": ""},
-    {"first_name": "   "}, {"active": None}, {"role": None}, {"last_presence": "yesterday"},
-    {"expiration_date": "2030-02-30"}, {"desktop_login": "x" * 81},
+@pytest.mark.parametrize(("body", "field"), [
+    ([1], None), ("text", None), ({"daily_salary": 10 ** 12}, "daily_salary"),
+    ({"shotgun_id": 10 ** 12}, "shotgun_id"), ({"data": {"note": "\u0000"}}, "data"), ({"email": "x@"}, "email"),
+    ({"first_name": ""}, "first_name"), ({"first_name": "   "}, "first_name"), ({"active": None}, "active"),
+    ({"role": None}, "role"), ({"last_presence": "yesterday"}, "last_presence"),
+    ({"expiration_date": "2030-02-30"}, "expiration_date"), ({"desktop_login": "x" * 81}, "desktop_login"),
 ])
-def test_malformed_update_bodies(user, admin_api, body):
+def test_malformed_update_bodies_are_400(user, admin_api, body, field):
     response = admin_api.put(person_url(user), body, format="json")
-    assert response.status_code in (200, 400), response.content
-    if body == {"departments": [["x"], 3, {"id": None}, {"no": "id"}, "nope"]}:
-        assert response.status_code == 200
-        assert response.json()["departments"] == []
-    else:
-        assert response.status_code == 400
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] is True
+    # A body that is not an object at all has no field to name.
+    assert error_fields(response) == ([field] if field else [])
     assert Person.objects.get(pk=user.pk).first_name == "John"
 
 
-@pytest.mark.parametrize("params", [
-    {"email": '["a\\u0000b"]'}, {"first_name": "a\x00b"}, {"full_name": "a\x00b"}, {"email": "[1, {}]"},
-    {"email": "[not json"}, {"departments": "nope"}, {"studio_id": "nope"}, {"created_at": "yesterday"},
-    {"daily_salary": "99999999999999999999"}, {"daily_salary": "1.5"}, {"last_presence": "2024-02-30"},
-    {"active": "[true, \"maybe\"]"}, {"role": "{}"}, {"limit": "-1", "page": "1"},
+def test_update_drops_department_items_that_are_not_ids(user, admin_api):
+    body = {"departments": [["x"], 3, {"id": None}, {"no": "id"}, "nope"]}
+    response = admin_api.put(person_url(user), body, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["departments"] == []
+    assert Person.objects.get(pk=user.pk).first_name == "John"
+
+
+def test_put_departments_ignores_null_items(admin_api, user):
+    department = Department.objects.create(name="Rigging", color="#123456")
+    response = admin_api.put(person_url(user), {"departments": [None, str(department.pk)]},
+                             format="json")
+    assert response.status_code == 200
+    assert response.json()["departments"] == [str(department.pk)]
+
+
+@pytest.mark.parametrize(("params", "field"), [
+    ({"email": '["a\\u0000b"]'}, "email"), ({"first_name": "a\x00b"}, "first_name"),
+    ({"full_name": "a\x00b"}, "full_name"), ({"email": "[1, {}]"}, "email"), ({"email": "[not json"}, "email"),
+    ({"departments": "nope"}, "departments"),
+    # The error names the column (`studio`), not the query key the client sent: a known defect, kept visible.
+    ({"studio_id": "nope"}, "studio"),
+    ({"created_at": "yesterday"}, "created_at"), ({"daily_salary": "1.5"}, "daily_salary"),
+    ({"last_presence": "2024-02-30"}, "last_presence"), ({"active": "[true, \"maybe\"]"}, "active"),
+    ({"limit": "-1", "page": "1"}, "limit"),
 ])
-def test_malformed_filters_are_not_server_errors(staff, admin_api, params):
+def test_malformed_filters_are_400_naming_the_key(staff, admin_api, params, field):
     response = admin_api.get(PERSONS, params)
-    assert response.status_code in (200, 400), response.content
-    if response.status_code == 200:
-        assert response.json() == []
+    assert response.status_code == 400, response.content
+    assert response.json()["error"] is True
+    assert error_fields(response) == [field]
+
+
+@pytest.mark.parametrize("params", [{"daily_salary": "99999999999999999999"}, {"role": "{}"}])
+def test_filters_no_row_can_match_give_an_empty_list(staff, admin_api, params):
+    # A well-formed value that no row can hold (past the integer column's range, not a role) matches nothing.
+    response = admin_api.get(PERSONS, params)
+    assert response.status_code == 200, response.content
+    assert response.json() == []
 
 
 @pytest.mark.parametrize(("method", "path"), [
@@ -829,3 +897,17 @@ def test_unparsable_json_bodies_are_400(user, admin_api, method, path, payload):
     assert response.status_code == 400, response.content
     assert response.json()["error"] is True
     assert Person.objects.count() == 2
+
+
+# JSON's "\ud800" escape decodes to a lone surrogate, and "\u0000" to NUL: jsonb stores neither, and the
+# database's refusal came back as a 400 that named no field.
+UNSTORABLE_JSON = ['{"a": "\\ud800"}', '["\\udfff"]', '{"\\ud800": 1}', '"\\u0000"', '{"a": ["x\\u0000"]}']
+
+
+@pytest.mark.parametrize("raw", UNSTORABLE_JSON)
+def test_person_data_with_unstorable_text_names_the_field(admin_api, user, raw):
+    body = '{"first_name": "Jane", "last_name": "Roe", "data": ' + raw + "}"
+    assert_field_error(admin_api.post(PERSONS, body, content_type="application/json"), "data")
+    assert not Person.objects.filter(first_name="Jane").exists()
+    response = admin_api.put(person_url(user), '{"data": ' + raw + "}", content_type="application/json")
+    assert_field_error(response, "data")

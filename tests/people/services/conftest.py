@@ -1,8 +1,7 @@
 import pytest
 
 from config.errors import ApplicationError
-from people.models import Role
-from tests.factories import PersonFactory
+from tests.factories import AdminFactory, PersonFactory
 
 
 def refused_field(excinfo: pytest.ExceptionInfo[ApplicationError]) -> str:
@@ -12,7 +11,7 @@ def refused_field(excinfo: pytest.ExceptionInfo[ApplicationError]) -> str:
 
 @pytest.fixture
 def hr(db):
-    return PersonFactory(role=Role.ADMIN, first_name="Hilda")
+    return AdminFactory(first_name="Hilda")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from config.errors import ApplicationError, Forbidden
 from notifications.models import OutboxEmail
-from people.models import AuthToken, PasswordResetToken, Person, PersonStatus, Role
+from people.models import AuthToken, PasswordResetToken, Person, PersonStatus
 from people.services.passwords import (
     password_reset_complete,
     password_reset_request,
@@ -21,7 +21,7 @@ from people.services.passwords import (
 from people.services.reset_tokens import password_reset_token_issue
 from people.tokens import token_resolve, tokens_issue_login_pair
 from tests.conftest import PASSWORD
-from tests.factories import PersonFactory
+from tests.factories import AdminFactory, BotFactory, PersonFactory
 from tests.people.services.conftest import refused_field
 
 NEW_PASSWORD = "Fresh-pass-2026"
@@ -68,11 +68,11 @@ def test_a_set_password_must_be_confirmed_and_strong(hr, artist, password, passw
 
 
 def test_who_may_set_whose_password(hr, artist, settings):
-    other_admin = PersonFactory(first_name="Otto", role=Role.ADMIN)
+    other_admin = AdminFactory(first_name="Otto")
     with pytest.raises(ApplicationError, match="An admin can't change another admin's password."):
         person_set_password(acting_user=hr, person=other_admin, password=NEW_PASSWORD, password_2=NEW_PASSWORD)
     # An admin who never had a password is an invitation to finish, not a takeover.
-    invited_admin = PersonFactory(first_name="Ines", role=Role.ADMIN, password=None)
+    invited_admin = AdminFactory(first_name="Ines", password=None)
     person_set_password(acting_user=hr, person=invited_admin, password=NEW_PASSWORD, password_2=NEW_PASSWORD)
     settings.ROSTER_PROTECTED_ACCOUNTS = [artist.email]
     with pytest.raises(ApplicationError, match="This user is in protected accounts."):
@@ -80,7 +80,7 @@ def test_who_may_set_whose_password(hr, artist, settings):
     gone = PersonFactory(first_name="Gone", active=False)
     with pytest.raises(ApplicationError, match="User is unactive."):
         person_set_password(acting_user=hr, person=gone, password=NEW_PASSWORD, password_2=NEW_PASSWORD)
-    robot = PersonFactory(bot=True)
+    robot = BotFactory()
     with pytest.raises(Forbidden, match="This action is not available for bots."):
         person_set_password(acting_user=hr, person=robot, password=NEW_PASSWORD, password_2=NEW_PASSWORD)
 
@@ -188,7 +188,7 @@ def test_a_reset_completes_an_invitation(db):
 
 def test_a_reset_request_is_silent_about_addresses_and_mails_active_people_only(artist):
     gone = PersonFactory(first_name="Gone", active=False)
-    PersonFactory(bot=True, email="render@studio.io")
+    BotFactory(email="render@studio.io")
     for email in ("nobody@studio.io", gone.email, "render@studio.io", "", None):
         assert password_reset_request(email=email) is None
     assert OutboxEmail.objects.count() == 0
@@ -221,7 +221,7 @@ def test_an_invitation_needs_an_active_person_with_an_address(hr):
     with pytest.raises(ApplicationError, match="User is unactive."):
         person_invite(acting_user=hr, person=PersonFactory(first_name="Gone", active=False))
     with pytest.raises(Forbidden):
-        person_invite(acting_user=hr, person=PersonFactory(bot=True, email="render@studio.io"))
+        person_invite(acting_user=hr, person=BotFactory(email="render@studio.io"))
     assert OutboxEmail.objects.count() == 0
 
 

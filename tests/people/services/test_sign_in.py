@@ -1,16 +1,20 @@
-"""people.services.sign_in called directly: who signs in with what, Zou's refusal bodies, and the lockout."""
+"""people.services.sign_in called directly: who signs in with what, Zou's refusal bodies, the cost of a refusal,
+and the lockout (also under parallel guesses)."""
 
 import datetime as dt
+import threading
 
 import pytest
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import connection
 from django.utils import timezone
 
 from people.models import AuthToken, IdentityType, Person, PersonStatus
+from people.services import sign_in
 from people.services.reset_tokens import password_reset_token_issue
 from people.services.sign_in import LoginRefused, auth_login, auth_sign_in, person_find_for_login
 from tests.conftest import PASSWORD
-from tests.factories import PersonFactory
+from tests.factories import BotFactory, PersonFactory
 
 LOCKED = {"error": True, "login": False, "too_many_failed_login_attemps": True}
 
@@ -32,7 +36,7 @@ def test_an_email_in_any_case_or_a_desktop_login_signs_in(artist):
 
 
 def test_a_bot_never_signs_in_with_a_password(db):
-    robot = PersonFactory(bot=True, desktop_login="render")
+    robot = BotFactory(desktop_login="render")
     Person.objects.filter(pk=robot.pk).update(password=make_password(PASSWORD))
     assert refusal("render", PASSWORD) == (400, {"login": False})
 
@@ -52,6 +56,22 @@ def test_wrong_password_and_unknown_identifier_answer_alike(artist):
     assert refusal("arturo@studio.io", "not-it") == (400, {"login": False})
     assert refusal("nobody@studio.io", "not-it") == (400, {"login": False})
     assert failures_of(artist) == 1
+
+
+@pytest.mark.parametrize("identifier", ["nobody@studio.io", "ivy@studio.io", "arturo@studio.io"],
+                         ids=["unknown", "no_password", "wrong_password"])
+def test_every_refused_login_costs_one_password_hash(artist, monkeypatch, identifier):
+    # The same work whatever the reason, so the time an answer takes does not tell which addresses exist.
+    PersonFactory(first_name="Ivy", password=None)
+    calls = []
+
+    def counting_check(*args, **kwargs):
+        calls.append(args[0])
+        return check_password(*args, **kwargs)
+
+    monkeypatch.setattr(sign_in, "check_password", counting_check)
+    assert refusal(identifier, "some-guess") == (400, {"login": False})
+    assert len(calls) == 1
 
 
 def test_an_account_without_a_password_cannot_be_claimed(db):
@@ -97,6 +117,29 @@ def test_after_the_window_a_fresh_burst_is_needed_to_lock_again(artist):
         login_failed_attemps=5, last_login_failed=timezone.now() - dt.timedelta(seconds=61))
     assert refusal("arturo", "not-it") == (400, {"login": False})
     assert failures_of(artist) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_passwords_cannot_outrun_the_lockout():
+    person = PersonFactory(first_name="Target")
+    results = []
+
+    def guess():
+        try:
+            auth_login(identifier="target@studio.io", password="wrong-guess")
+        except LoginRefused as refused:
+            results.append(refused.body)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    person.refresh_from_db()
+    assert person.login_failed_attemps == 5  # every later guess was refused before its password check
+    assert sum(1 for body in results if body.get("too_many_failed_login_attemps")) == 7
 
 
 def test_an_api_sign_in_issues_a_refresh_and_an_access_token(artist):

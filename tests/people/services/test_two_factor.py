@@ -4,9 +4,9 @@ import pytest
 
 from config.errors import ApplicationError, Forbidden
 from notifications.models import OutboxEmail
-from people.models import Person, Role
+from people.models import Person
 from people.services.two_factor import person_disable_two_factor
-from tests.factories import PersonFactory
+from tests.factories import AdminFactory, BotFactory
 
 ENROLLED = {
     "totp_enabled": True, "totp_secret": "JBSWY3DPEHPK3PXP", "email_otp_enabled": True,
@@ -38,7 +38,7 @@ def test_nothing_to_disable_is_an_error(hr, artist):
 
 
 def test_an_admin_may_only_disable_their_own(hr):
-    other_admin = PersonFactory(first_name="Otto", role=Role.ADMIN)
+    other_admin = AdminFactory(first_name="Otto")
     enroll(other_admin)
     with pytest.raises(ApplicationError, match="An admin can't disable 2FA for other admins."):
         person_disable_two_factor(acting_user=hr, person=other_admin)
@@ -48,6 +48,6 @@ def test_an_admin_may_only_disable_their_own(hr):
 
 
 def test_bots_have_no_second_factor(hr):
-    robot = PersonFactory(bot=True)
+    robot = BotFactory()
     with pytest.raises(Forbidden, match="This action is not available for bots."):
         person_disable_two_factor(acting_user=hr, person=robot)
