@@ -75,6 +75,7 @@ class ZouFilter(django_filters.Filter):
     def __init__(self, *args, model_field=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.model_field = model_field
+        self.param_name = self.field_name
 
     def __deepcopy__(self, memo):
         # Every FilterSet instance deep-copies its filters; a deep copy of `model_field` would copy the
@@ -87,7 +88,7 @@ class ZouFilter(django_filters.Filter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        name = self.field_name
+        name = self.param_name  # errors name the key the client sent (`studio_id`), not the model field
         if isinstance(value, str) and value.lstrip().startswith("["):
             try:
                 items = json.loads(value)
@@ -98,7 +99,7 @@ class ZouFilter(django_filters.Filter):
             values = [parse_value(name, self.model_field, item) for item in items]
             return self._apply(qs, "in", values)
         parsed = parse_value(name, self.model_field, value)
-        if name == "name" and isinstance(self.model_field, models.CharField):
+        if self.field_name == "name" and isinstance(self.model_field, models.CharField):
             # A pattern ending in a lone escape character is a database error: match the backslash literally.
             if (len(parsed) - len(parsed.rstrip("\\"))) % 2:
                 parsed += "\\"
@@ -142,6 +143,7 @@ class ZouFilterSet(django_filters.FilterSet):
             model_field = getattr(flt, "model_field", None)
             if isinstance(model_field, models.ForeignKey):
                 filters.pop(name)
+                flt.param_name = model_field.attname
                 filters[model_field.attname] = flt
         return filters
 
