@@ -17,6 +17,7 @@ from config.rows import RenderedJSON
 
 LINE_SEPARATOR = "\u2028".encode()
 PARAGRAPH_SEPARATOR = "\u2029".encode()
+SEPARATORS_PREFIX = LINE_SEPARATOR[:2]  # both start with these two bytes: one scan in the common case
 
 
 class RenderedJSONAwareEncoder(JSONEncoder):
@@ -52,6 +53,6 @@ class FastJSONRenderer(RosterJSONRenderer):
         except (orjson.JSONEncodeError, TypeError):
             return super().render(data, accepted_media_type, renderer_context)
         # DRF escapes these two for JavaScript's sake; so must we, to write the same bytes.
-        if LINE_SEPARATOR in rendered or PARAGRAPH_SEPARATOR in rendered:
+        if SEPARATORS_PREFIX in rendered and (LINE_SEPARATOR in rendered or PARAGRAPH_SEPARATOR in rendered):
             rendered = rendered.replace(LINE_SEPARATOR, b"\\u2028").replace(PARAGRAPH_SEPARATOR, b"\\u2029")
         return rendered

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db import models
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
 from django.db.models import Func, TextField
 from django.db.models.functions import Cast
 
@@ -69,6 +70,11 @@ def json_fragment(value) -> RenderedJSON | None:
     if value is None:
         return None
     return RenderedJSON(json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+
+
+def json_text_fragment(text: str | None) -> RenderedJSON | None:
+    """The same from the column's text as the cursor gives it (Django reads jsonb as text on PostgreSQL)."""
+    return None if text is None else json_fragment(json.loads(text))
 
 
 @dataclass(frozen=True)
@@ -144,7 +150,7 @@ class RowPlan:
     def _converter(self, name: str):
         field = self._field(name)
         if isinstance(field, models.JSONField):
-            return json_fragment
+            return json_text_fragment if self.in_sql else json_fragment
         if isinstance(field, models.DateTimeField):
             return None if self.in_sql else zou_datetime_text
         if isinstance(field, models.DateField):
@@ -171,6 +177,19 @@ class RowPlan:
         if extra:
             queryset = queryset.annotate(**extra)
         return queryset.values_list(*names, *extra)
+
+    def fetch(self, queryset, **extra) -> list[tuple]:
+        """`values_list`'s tuples straight from the cursor (only for plans with `in_sql=True`): the plan's
+        converters read the database's values, so Django's per-row converters are skipped."""
+        assert self.in_sql, "a plan with in_sql=False expects Python values: use values_list"
+        query = self.values_list(queryset, **extra).query
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
     def row_of(self, instance) -> tuple:
         """An instance read as the tuple the plan expects (only for plans with `in_sql=False`)."""

@@ -14,7 +14,11 @@ from people.selectors import PersonView
 
 
 def _full_name(first_name: str, last_name: str) -> str:
-    return " ".join(part for part in (first_name.strip(), last_name.strip()) if part)
+    """Person.full_name, spelled out for speed (it runs once per listed person)."""
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if first_name and last_name:
+        return f"{first_name} {last_name}"
+    return first_name or last_name
 
 
 @lru_cache(maxsize=16)
@@ -45,12 +49,12 @@ def person_rows(queryset, *, view: PersonView, relations: bool) -> list[dict]:
     if relations and in_sql:
         # PostgreSQL gathers each person's department ids into an array column of the same query.
         rows = []
-        for values in plan.values_list(queryset, department_ids=_department_ids_array()):
+        for values in plan.fetch(queryset, department_ids=_department_ids_array()):
             row = build(values)
             row["departments"] = values[-1]
             rows.append(row)
         return rows
-    rows = [build(values) for values in plan.values_list(queryset)]
+    rows = [build(values) for values in (plan.fetch(queryset) if in_sql else plan.values_list(queryset))]
     if relations and rows:
         _attach_departments(rows, persons=queryset.values("pk"), in_sql=in_sql)
     return rows

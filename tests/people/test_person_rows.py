@@ -68,9 +68,14 @@ def test_sql_and_python_plans_agree(odd_persons):
     for view in PersonView:
         in_sql = person_row_plan(view, relations=False, in_sql=True)
         in_python = person_row_plan(view, relations=False, in_sql=False)
-        rows_sql = [in_sql.build(row) for row in in_sql.values_list(queryset)]
+        rows_sql = [in_sql.build(row) for row in in_sql.fetch(queryset)]
         rows_python = [in_python.build(in_python.row_of(person)) for person in queryset]
         assert FastJSONRenderer().render(rows_sql) == FastJSONRenderer().render(rows_python)
+
+
+def test_an_empty_page_reads_nothing(odd_persons):
+    assert person_rows(Person.objects.none(), view=PersonView.SAFE, relations=True) == []
+    assert person_rows(Person.objects.none(), view=PersonView.MINIMAL, relations=False) == []
 
 
 def test_the_routes_answer_drf_bytes(odd_persons, admin):
