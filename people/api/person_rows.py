@@ -46,8 +46,8 @@ def person_rows(queryset, *, view: PersonView, relations: bool) -> list[dict]:
     in_sql = _in_sql()
     plan = person_row_plan(view, relations=relations, in_sql=in_sql)
     build = plan.build
-    if relations and in_sql:
-        # PostgreSQL gathers each person's department ids into an array column of the same query.
+    if relations and in_sql and queryset.query.is_sliced:
+        # A page: PostgreSQL gathers each listed person's department ids into an array column of the same query.
         rows = []
         for values in plan.fetch(queryset, department_ids=_department_ids_array()):
             row = build(values)
@@ -56,6 +56,7 @@ def person_rows(queryset, *, view: PersonView, relations: bool) -> list[dict]:
         return rows
     rows = [build(values) for values in (plan.fetch(queryset) if in_sql else plan.values_list(queryset))]
     if relations and rows:
+        # A whole list: one plain query of memberships costs the database less than a subquery per person.
         _attach_departments(rows, persons=queryset.values("pk"), in_sql=in_sql)
     return rows
 
