@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import PasswordChangeView
 from django.db import transaction
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -13,6 +15,7 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import display
 
 from config.admin import RosterModelAdmin, RosterTabularInline, save_links_through_services
+from config.errors import ApplicationError
 from notifications import selectors as outbox_selectors
 from notifications.models import DeliveryStatus, OutboxEmail
 from people import selectors
@@ -207,3 +210,44 @@ def hr_dashboard(request, context: dict) -> dict:
                                f"{urlencode({'status__exact': DeliveryStatus.FAILED.value})}"),
         )
     return context
+
+
+# The admin's own "Change password" page ---------------------------------------------------------------
+
+
+class PasswordChangeThroughService(AdminPasswordChangeForm):
+    """Django's admin form, saved by the passwords service as the API's change-password is: the old password
+    counts toward the lockout, the other sessions end, the person is told by email."""
+
+    def clean_old_password(self):
+        return self.cleaned_data["old_password"]  # checked by the service, which counts failures
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            passwords.person_change_own_password(
+                person=self.user, old_password=cleaned.get("old_password"),
+                password=cleaned.get("new_password1"), password_2=cleaned.get("new_password2"),
+            )
+        except ApplicationError as exc:
+            field = (exc.data or {}).get("errors", [{}])[0].get("field")
+            self.add_error({"password_2": "new_password2", "password": "new_password1"}.get(field, field)
+                           if field in ("old_password", "password", "password_2") else None, exc.message)
+        return cleaned
+
+    def save(self, commit=True):
+        # The service saved it; the session's auth hash must follow the new password.
+        self.user.refresh_from_db(fields=["password"])
+        return self.user
+
+
+def admin_password_change(request, extra_context=None):
+    url = reverse("admin:password_change_done", current_app=admin.site.name)
+    request.current_app = admin.site.name
+    return PasswordChangeView.as_view(
+        form_class=PasswordChangeThroughService, success_url=url,
+        extra_context={**admin.site.each_context(request), **(extra_context or {})},
+        template_name=admin.site.password_change_template or "registration/password_change_form.html",
+    )(request)

@@ -1,9 +1,19 @@
 """Start-up checks of the permission table: every key a view or an admin screen names is declared, and every
 declaration names real roles. A typo fails `manage.py check` (and runserver, migrate), not a request."""
 
+from types import SimpleNamespace
+
 from django.core import checks
 
-from config.permissions import EVERY_ROLE, MARKERS, SELF_SUFFIX, declared_permissions, is_declared
+from config.permissions import (
+    EVERY_ROLE,
+    MARKERS,
+    SELF_SUFFIX,
+    declared_permissions,
+    has_self_variant,
+    is_declared,
+    required_permission,
+)
 from config.routes import api_routes
 
 
@@ -32,6 +42,21 @@ def _admin_screens_without_keys():
                                    "RosterTabularInline) and set permission_keys.", obj=owner, id="people.E005")
 
 
+TARGET_KWARGS = ("(?P<pk>", "(?P<person_id>")
+
+
+def _self_rules_need_a_target(route):
+    """A key with a `.self` variant is only settled once the action loads its target (`get_object()`): a route
+    with no target in its path would let every holder of the variant through."""
+    view = SimpleNamespace(required_permissions=getattr(route.view_class, "required_permissions", None),
+                           action=route.action)
+    key = required_permission(view, SimpleNamespace(method=route.method.upper()))
+    if key and key not in MARKERS and has_self_variant(key) and not any(
+            marker in route.pattern for marker in TARGET_KWARGS):
+        yield checks.Error(f"{route.method.upper()} {route.pattern} requires {key!r}, which has a .self variant, "
+                           "but its path names no target person", obj=route.view_class, id="people.E007")
+
+
 def check_permission_table(app_configs=None, **kwargs):
     from people.models import Role
 
@@ -48,11 +73,19 @@ def check_permission_table(app_configs=None, **kwargs):
     seen = set()
     for route in api_routes():
         view_class = route.view_class
-        if view_class is None or view_class in seen:
+        if view_class is None:
+            continue
+        errors.extend(_self_rules_need_a_target(route))
+        if view_class in seen:
             continue
         seen.add(view_class)
         for action, key in (getattr(view_class, "required_permissions", None) or {}).items():
-            if key not in MARKERS and not is_declared(key):
+            if key.endswith(SELF_SUFFIX):
+                errors.append(checks.Error(
+                    f"{view_class.__module__}.{view_class.__qualname__} names {key!r} for {action!r}: name the "
+                    f"base key, its .self variant is applied to the target by the object permission",
+                    obj=view_class, id="people.E006"))
+            elif key not in MARKERS and not is_declared(key):
                 errors.append(checks.Error(
                     f"{view_class.__module__}.{view_class.__qualname__} requires {key!r} for {action!r}, "
                     "a permission declared nowhere",
@@ -60,7 +93,10 @@ def check_permission_table(app_configs=None, **kwargs):
                     obj=view_class, id="people.E003"))
     errors.extend(_admin_screens_without_keys())
     for owner, right, key in _admin_keys():
-        if not is_declared(key):
+        if key.endswith(SELF_SUFFIX):
+            errors.append(checks.Error(f"{owner} names {key!r} for {right!r}: an admin screen has no own record",
+                                       obj=owner, id="people.E006"))
+        elif not is_declared(key):
             errors.append(checks.Error(f"{owner} requires {key!r} for {right!r}, a permission declared nowhere",
                                        obj=owner, id="people.E004"))
     return errors

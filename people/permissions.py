@@ -144,5 +144,8 @@ class HasRosterPermission(BasePermission):
     @staticmethod
     def _key(request, view) -> str | None:
         if request.method == "OPTIONS":
-            return ANY_PERSON  # DRF's metadata describes the route's fields, never its data
+            # DRF's metadata describes the route's fields, never its data: as open as the route's most open
+            # method (public routes answer anyone, as Zou's do), and never less than "signed in".
+            declared = set((getattr(view, "required_permissions", None) or {}).values())
+            return PUBLIC if declared and declared <= {PUBLIC} else ANY_PERSON
         return required_permission(view, request)

@@ -30,3 +30,12 @@ def test_each_log_line_is_printed_once(celery_worker):
     lines = result.stderr.splitlines()
     assert sum("probe from django" in line for line in lines) == 1, result.stderr
     assert sum("probe from the app" in line for line in lines) == 1, result.stderr
+
+
+def test_sql_parameters_never_reach_the_log_even_at_debug_level():
+    import logging
+
+    from django.conf import settings
+
+    assert logging.getLogger("django.db.backends").getEffectiveLevel() >= logging.INFO
+    assert settings.LOGGING["loggers"]["django.db.backends"]["level"] == "INFO"

@@ -172,3 +172,51 @@ def test_system_check_fails_on_an_admin_screen_outside_the_table(monkeypatch):
     errors = check_permission_table()
     assert [error.id for error in errors] == ["people.E005"]
     assert "PlainStudioAdmin" in errors[0].msg
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "anonymous", "signed_in"), [
+    ("/api/", 200, 200), ("/api/auth/login", 200, 200), ("/api/auth/reset-password", 200, 200),
+    ("/api/data/persons", 401, 200), ("/api/auth/authenticated", 401, 200),
+])
+def test_options_is_as_open_as_the_route(anon_api, user_api, path, anonymous, signed_in):
+    assert anon_api.options(path).status_code == anonymous
+    assert user_api.options(path).status_code == signed_in
+
+
+class SelfKeyNamedDirectlyView(APIView):
+    required_permissions = {"get": "persons.change.self"}
+
+    def get(self, request):
+        return Response({})
+
+
+class SelfRuleWithoutTargetView(APIView):
+    required_permissions = {"get": "persons.change"}
+
+    def get(self, request):
+        return Response({})
+
+
+self_rule_patterns = [path("api/self-key", SelfKeyNamedDirectlyView.as_view(), name="self-key"),
+                      path("api/no-target", SelfRuleWithoutTargetView.as_view(), name="no-target")]
+
+
+def test_system_check_fails_on_self_rules_that_cannot_apply(settings):
+    import sys
+
+    settings.ROOT_URLCONF = __name__ + "_self"
+    sys.modules[settings.ROOT_URLCONF] = SimpleNamespace(urlpatterns=self_rule_patterns)
+    try:
+        errors = check_permission_table()
+    finally:
+        del sys.modules[settings.ROOT_URLCONF]
+    assert sorted(error.id for error in errors) == ["people.E006", "people.E007"]
+
+
+@pytest.mark.django_db
+def test_an_inactive_person_holds_no_keys(admin):
+    assert admin.has_perm("persons.create")
+    admin.active = False  # the answer above is cached on the object: deactivation must still win
+    assert not admin.has_perm("persons.create")
+    assert not admin.has_perm("persons.view")

@@ -27,3 +27,4 @@ def test_login_still_reads_the_query_string(anon_api, user):
     response = anon_api.post(f"/api/auth/login?email={user.email}&password={PASSWORD}")
     assert response.status_code == 200
     assert response.json()["login"] is True
+

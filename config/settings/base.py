@@ -246,5 +246,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # NOTSET: Django's records follow LOG_LEVEL like everything else.
-    "loggers": {"django": {"handlers": [], "level": "NOTSET", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        # SQL with its parameters (password hashes, token digests, OTP secrets) is never logged, whatever
+        # LOG_LEVEL says.
+        "django.db.backends": {"level": "INFO"},
+    },
 }
