@@ -60,9 +60,11 @@ def _person_rows(queryset, *, view: PersonView, relations: bool) -> list[dict]:
     plan = person_row_plan(view, relations=relations, in_sql=in_sql)
     build = plan.build
     if relations and in_sql and queryset.query.is_sliced:
-        # A page: PostgreSQL gathers each listed person's department ids into an array column of the same query.
+        # A page: PostgreSQL picks the page's ids first (so the rows it skips are neither formatted nor given
+        # their departments), then gathers each listed person's department ids into an array column.
+        page = Person.objects.filter(pk__in=queryset.values("pk")).order_by(*queryset.query.order_by)
         rows = []
-        for values in plan.fetch(queryset, department_ids=_department_ids_array()):
+        for values in plan.fetch(page, department_ids=_department_ids_array()):
             row = build(values)
             row["departments"] = values[-1]
             rows.append(row)

@@ -123,3 +123,14 @@ def test_sign_in_answers_carry_the_serializer_form(odd_persons):
     assert user.pop("fido_devices") == []
     assert user == expected
     assert b'"small":1e-07' in response.content  # the stdlib's spelling, as DRF's renderer writes it
+
+
+def test_a_page_with_relations_writes_drf_bytes(odd_persons, admin):
+    import json
+
+    ordered = Person.objects.order_by("-updated_at", "-created_at", "id")
+    for page in (1, 2):
+        response = client_for(admin).get(f"/api/data/persons?page={page}&limit=2&relations=true")
+        window = ordered[(page - 1) * 2:page * 2]
+        assert response.json()["data"] == json.loads(drf_bytes(window, PersonView.SAFE, True))
+        assert response.json()["total"] == 4
