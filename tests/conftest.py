@@ -112,3 +112,15 @@ def manager_api(manager):
 @pytest.fixture
 def anon_api():
     return ApiClient()
+
+
+@pytest.fixture
+def browser(monkeypatch, tmp_path):
+    """Headless Debian Chromium that reaches nothing but loopback (tests/browser.py)."""
+    from tests.browser import chromium
+
+    driver = chromium(monkeypatch, tmp_path)
+    try:
+        yield driver
+    finally:
+        driver.quit()

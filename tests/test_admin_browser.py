@@ -24,21 +24,11 @@ from departments.models import Department
 from notifications.models import DeliveryStatus, OutboxEmail
 from people.models import Person, PersonStatus, Role
 from people.services.passwords import person_invite
-from tests.browser import chromium
 from tests.conftest import PASSWORD, make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WAIT_SECONDS = 10
-
-
-@pytest.fixture
-def browser(monkeypatch, tmp_path):
-    driver = chromium(monkeypatch, tmp_path)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture

@@ -5,20 +5,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import chromium
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WAIT_SECONDS = 20  # ReDoc parses the whole schema before it draws anything
-
-
-@pytest.fixture
-def browser(monkeypatch, tmp_path):
-    driver = chromium(monkeypatch, tmp_path)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def wait_for_all(driver, css: str, at_least: int):
