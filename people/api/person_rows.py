@@ -4,7 +4,7 @@ PersonSafeSerializer / PersonMinimalSerializer, at a fraction of the cost for th
 import gc
 from functools import lru_cache
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import OuterRef, TextField
 from django.db.models.functions import Cast
 
@@ -60,20 +60,36 @@ def _person_rows(queryset, *, view: PersonView, relations: bool) -> list[dict]:
     plan = person_row_plan(view, relations=relations, in_sql=in_sql)
     build = plan.build
     if relations and in_sql and queryset.query.is_sliced:
-        # A page: PostgreSQL picks the page's ids first (so the rows it skips are neither formatted nor given
-        # their departments), then gathers each listed person's department ids into an array column.
-        page = Person.objects.filter(pk__in=queryset.values("pk")).order_by(*queryset.query.order_by)
-        rows = []
-        for values in plan.fetch(page, department_ids=_department_ids_array()):
-            row = build(values)
-            row["departments"] = values[-1]
-            rows.append(row)
-        return rows
+        # A page: its ids first (a small query), then its rows by one statement written once per form, which
+        # PostgreSQL keeps prepared; department ids come as an array column of that statement.
+        ids = list(queryset.values_list("pk", flat=True))
+        if not ids:
+            return []
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(_page_rows_sql(view), [ids])
+            by_id = {}
+            for values in cursor.fetchall():
+                row = build(values)
+                row["departments"] = values[-1]
+                by_id[row["id"]] = row
+        # A person deleted between the two reads is simply not on the page.
+        return [by_id[key] for key in map(str, ids) if key in by_id]
     rows = [build(values) for values in (plan.fetch(queryset) if in_sql else plan.values_list(queryset))]
     if relations and rows:
         # A whole list: one plain query of memberships costs the database less than a subquery per person.
         _attach_departments(rows, persons=queryset.values("pk"), in_sql=in_sql)
     return rows
+
+
+@lru_cache(maxsize=4)
+def _page_rows_sql(view: PersonView) -> str:
+    """`SELECT <the safe or minimal row, with department ids> FROM person WHERE id = ANY(%s)`, compiled once."""
+    plan = person_row_plan(view, relations=True, in_sql=True)
+    query = plan.values_list(Person.objects.order_by(), department_ids=_department_ids_array()).query
+    sql, params = query.sql_with_params()
+    # No parameters, no WHERE or ORDER BY of its own: the page's condition is appended as is.
+    assert not params and sql.endswith('FROM "people_person"'), sql
+    return f'{sql} WHERE "people_person"."id" = ANY(%s)'
 
 
 def _department_ids_array():

@@ -134,3 +134,16 @@ def test_a_page_with_relations_writes_drf_bytes(odd_persons, admin):
         window = ordered[(page - 1) * 2:page * 2]
         assert response.json()["data"] == json.loads(drf_bytes(window, PersonView.SAFE, True))
         assert response.json()["total"] == 4
+
+
+def test_a_person_deleted_between_the_two_reads_of_a_page_is_left_out(odd_persons, monkeypatch):
+    from people.api import person_rows as module
+
+    queryset = Person.objects.order_by("-updated_at", "-created_at", "id")[0:3]
+    ids = list(queryset.values_list("pk", flat=True))
+    real_sql = module._page_rows_sql(PersonView.SAFE)
+    # The rows statement runs after the ids were read: make it miss the second person, as a delete would.
+    monkeypatch.setattr(module, "_page_rows_sql",
+                        lambda view: real_sql.replace('= ANY(%s)', f"= ANY(%s) AND \"people_person\".\"id\" <> '{ids[1]}'"))
+    rows = person_rows(queryset, view=PersonView.SAFE, relations=True)
+    assert [row["id"] for row in rows] == [str(ids[0]), str(ids[2])]
