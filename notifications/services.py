@@ -1,6 +1,7 @@
 """Writing emails to the outbox; delivery happens in a Celery task once the transaction commits."""
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from notifications.models import DeliveryStatus, OutboxEmail
 
+logger = logging.getLogger(__name__)
+
 MAX_DELIVERY_ATTEMPTS = 6
 
 
@@ -17,10 +20,22 @@ def email_enqueue(*, to: str, kind: str, subject: str, template: str, context: d
                   sensitive: bool = False) -> OutboxEmail:
     body = render_to_string(template, context)
     email = OutboxEmail.objects.create(to=to, kind=kind, subject=subject, body=body, sensitive=sensitive)
+    transaction.on_commit(lambda: email_queue_delivery(email_id=str(email.id)))
+    return email
+
+
+def email_queue_delivery(*, email_id: str) -> bool:
+    """Hand one outbox row to Celery. Runs after the commit, inside the request: it must never fail it nor
+    make it wait, so a broker that is down or slow (short timeouts, no publish retries) only leaves the row
+    pending for the periodic sweep, and is logged."""
     from notifications.tasks import deliver_email
 
-    transaction.on_commit(lambda: deliver_email.delay(str(email.id)))
-    return email
+    try:
+        deliver_email.apply_async((email_id,), retry=False)
+    except Exception:  # kombu, redis-py and socket errors alike: whatever the broker did, the row is safe
+        logger.warning("Email %s stays pending: its delivery task could not be queued", email_id, exc_info=True)
+        return False
+    return True
 
 
 def email_deliver(*, email_id) -> OutboxEmail | None:

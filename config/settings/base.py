@@ -202,6 +202,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
+# A request queues its emails after its commit: a broker that is down must cost it about a second, not a hang
+# (the outbox row stays pending for the sweep).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "requeue-pending-emails": {"task": "notifications.tasks.requeue_pending_emails", "schedule": 600.0},

@@ -1,0 +1,66 @@
+"""With the broker down, a request that sends an email answers as usual once its change is committed: the
+outbox row stays pending (for the sweep) and the failure is logged, never a 500, never a different answer."""
+
+import logging
+import socket
+
+import pytest
+
+from config.celery import app as celery_app
+from notifications.models import DeliveryStatus, OutboxEmail
+from people.models import Person
+from tests.conftest import PASSWORD
+
+NEW_PASSWORD = "An0ther-Str0ng-secret"
+
+
+def closed_loopback_port() -> int:
+    """A port nothing listens on: bound, then released."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def broker_down(settings):
+    """Tasks go to a Redis broker that does not answer (a closed loopback port), not run in-process."""
+    saved = celery_app.conf.broker_url
+    celery_app.conf.update(broker_url=f"redis://127.0.0.1:{closed_loopback_port()}/0")
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = True
+        celery_app.conf.update(broker_url=saved)
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reset_password_answers_alike_for_known_and_unknown_emails(broker_down, user, anon_api, caplog):
+    caplog.set_level(logging.WARNING, logger="notifications.services")
+    known = anon_api.post("/api/auth/reset-password", {"email": user.email}, format="json")
+    unknown = anon_api.post("/api/auth/reset-password", {"email": "nobody@example.com"}, format="json")
+    assert (known.status_code, known.json()) == (200, {"success": "Reset token sent"})
+    assert (unknown.status_code, unknown.json()) == (known.status_code, known.json())
+    email = OutboxEmail.objects.get(to=user.email, kind="password_reset")
+    assert email.status == DeliveryStatus.PENDING and email.attempts == 0
+    assert f"Email {email.pk} stays pending" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_password_change_answers_200(broker_down, user, user_api):
+    response = user_api.post("/api/auth/change-password", {
+        "old_password": PASSWORD, "password": NEW_PASSWORD, "password_2": NEW_PASSWORD}, format="json")
+    assert (response.status_code, response.json()) == (200, {"success": True})
+    assert Person.objects.get(pk=user.pk).check_password(NEW_PASSWORD)
+    assert OutboxEmail.objects.get(to=user.email, kind="password_changed").status == DeliveryStatus.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_invitation_answers_as_usual(broker_down, admin_api, user):
+    response = admin_api.get(f"/api/actions/persons/{user.pk}/invite")
+    assert (response.status_code, response.json()) == (200, {"success": True, "message": "Email sent"})
+    assert OutboxEmail.objects.get(to=user.email, kind="invitation").status == DeliveryStatus.PENDING
