@@ -314,12 +314,12 @@ def person_delete(*, acting_user: Person, person: Person, force: bool = False) -
     if force:
         # What a forced delete may remove. Day-offs are kept on purpose, as in Zou, so they still block.
         DesktopLoginLog.objects.filter(person=person).delete()
+    path = avatar_path(person.pk)  # before the delete, which sets the instance's pk to None
     try:
         with transaction.atomic():
             person.delete()
     except (ProtectedError, IntegrityError):
         raise ApplicationError("Some data are still linked to given person.") from None
-    path = avatar_path(person.pk)
     transaction.on_commit(lambda: default_storage.delete(path))
 
 
