@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 from django.db import models
 from drf_spectacular.types import OpenApiTypes
@@ -107,20 +108,46 @@ class StrictChoiceField(serializers.ChoiceField):
         super().__init__(*args, **kwargs)
 
 
-def holds_unstorable_text(value) -> bool:
-    """PostgreSQL text and jsonb hold neither NUL characters nor lone UTF-16 surrogates (which JSON's
-    "\\ud800" escapes can produce): find them anywhere in a JSON value before the database refuses it."""
-    if isinstance(value, str):
-        return "\x00" in value or any("\ud800" <= char <= "\udfff" for char in value)
-    if isinstance(value, dict):
-        return any(holds_unstorable_text(k) or holds_unstorable_text(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(holds_unstorable_text(item) for item in value)
-    return False
+# Free-form JSON a client may store (a person's `data`, ...): bounded so one record cannot weigh megabytes or
+# nest deeper than anything reads it.
+MAX_JSON_DEPTH = 32
+MAX_JSON_BYTES = 64 * 1024
+UNSTORABLE_TEXT = "Text cannot contain NUL characters or lone surrogates."
+
+
+def _unstorable_text(text: str) -> bool:
+    # PostgreSQL text and jsonb hold neither NUL characters nor lone UTF-16 surrogates (which JSON's "\ud800"
+    # escapes can produce).
+    return "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def json_value_problem(value, *, max_depth: int = MAX_JSON_DEPTH, max_bytes: int = MAX_JSON_BYTES) -> str | None:
+    """Why a JSON value cannot be stored, or None. Walks the value without recursion (a client may send
+    hundreds of levels), checking depth and text first, then the serialized size."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if _unstorable_text(item):
+                return UNSTORABLE_TEXT
+        elif isinstance(item, (dict, list)):
+            if depth > max_depth:
+                return f"Nested deeper than {max_depth} levels."
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    if _unstorable_text(key):
+                        return UNSTORABLE_TEXT
+                    pending.append((child, depth + 1))
+            else:
+                pending.extend((child, depth + 1) for child in item)
+    if len(json.dumps(value, ensure_ascii=False).encode()) > max_bytes:
+        return f"Larger than {max_bytes // 1024} KB once serialized."
+    return None
 
 
 def validate_storable_json(value):
-    """A `validate_<field>` for JSON fields: NUL or a lone surrogate is a 400 naming the field."""
-    if holds_unstorable_text(value):
-        raise serializers.ValidationError("Text cannot contain NUL characters or lone surrogates.")
+    """A `validate_<field>` for JSON fields: too deep, too large or unstorable text is a 400 naming the field."""
+    problem = json_value_problem(value)
+    if problem:
+        raise serializers.ValidationError(problem)
     return value

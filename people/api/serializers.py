@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.serializers import StrictChoiceField, ZouModelSerializer, holds_unstorable_text
+from config.serializers import StrictChoiceField, ZouModelSerializer, validate_storable_json
 from departments.models import Position, Seniority
 from people.columns import MINIMAL_FIELDS, SAFE_FIELDS
 from people.models import (
@@ -131,10 +131,7 @@ class PersonInputSerializer(serializers.Serializer):
     departments = serializers.ListField(child=serializers.JSONField(allow_null=True), required=False,
                                         allow_null=True)
 
-    def validate_data(self, value):
-        if holds_unstorable_text(value):  # PostgreSQL's jsonb would refuse it
-            raise serializers.ValidationError("Text in data cannot contain NUL characters or lone surrogates.")
-        return value
+    validate_data = staticmethod(validate_storable_json)
 
 
 class DesktopLoginLogSerializer(ZouModelSerializer):

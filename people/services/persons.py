@@ -14,6 +14,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from config.errors import ApplicationError, Forbidden, field_error
+from config.serializers import json_value_problem
 from departments.models import Department, Studio
 from people import validators
 from people.columns import PRIVILEGED_FIELDS, WRITABLE_FIELDS
@@ -70,6 +71,10 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
                 clean[field] = normalize(clean[field])
             except ValidationError as exc:
                 raise field_error(field, exc.messages[0]) from None
+    if clean.get("data") is not None:  # free-form, so bounded: depth, size and storable text
+        problem = json_value_problem(clean["data"])
+        if problem:
+            raise field_error("data", problem)
     for field in ("phone", "desktop_login"):  # stored as "" when absent, as Zou does
         if field in clean and clean[field] is None:
             clean[field] = ""
