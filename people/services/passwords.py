@@ -47,7 +47,9 @@ def person_set_password(*, acting_user: Person, person: Person, password, passwo
 def person_change_own_password(*, person: Person, old_password, password, password_2,
                                keep_token: AuthToken | None = None) -> None:
     """A wrong old password counts as a failure (committed even though the change is refused). Every other
-    session ends: whoever held the old password may hold a token too."""
+    session ends: whoever held the old password may hold a token too. The person's row stays locked from the
+    check to the change, so parallel changes with the same old password make one change: the others wait,
+    then find the old password wrong."""
     with locked_for_password_check(person) as person:
         if is_locked_out(person):
             raise ApplicationError("Too many failed login attempts.",
@@ -57,10 +59,10 @@ def person_change_own_password(*, person: Person, old_password, password, passwo
         if not check_password(old_password, person.password):
             record_login_failure(person)
             raise field_error("old_password", "Old password is wrong.")
-    if password != password_2:
-        raise field_error("password_2", "Confirmation password doesn't match.")
-    validate_new_password(password, person=person)
-    with transaction.atomic():
+        # Refusals from here on write nothing before they are raised.
+        if password != password_2:
+            raise field_error("password_2", "Confirmation password doesn't match.")
+        validate_new_password(password, person=person)
         person.set_password(password)
         person.login_failed_attemps = 0
         person.save(update_fields=["password", "login_failed_attemps", "updated_at"])
