@@ -13,9 +13,11 @@ from config.errors import ApplicationError, field_error
 from people.models import Person
 
 AVATAR_SIZE = (400, 400)
-AVATAR_FORMATS = frozenset({"JPEG", "MPO", "PNG", "WEBP"})  # MPO: multi-picture JPEG from phone cameras
-# Decoding is done in memory: refuse sources far larger than any photo before decoding them.
-AVATAR_MAX_SOURCE_PIXELS = 40_000_000
+# Decoding is done in memory, and the header says the size before anything is decoded. A JPEG decodes
+# straight to a reduced scale (Pillow's draft: 1/2 to 1/8), so phone photos of any common size pass; PNG and
+# WebP decode whole, so they are held far lower. MPO: multi-picture JPEG from phone cameras.
+AVATAR_MAX_PIXELS = {"JPEG": 64_000_000, "MPO": 64_000_000, "PNG": 16_000_000, "WEBP": 16_000_000}
+AVATAR_FORMATS = frozenset(AVATAR_MAX_PIXELS)
 
 
 def avatar_path(person_id) -> str:
@@ -28,13 +30,17 @@ def person_set_avatar(*, acting_user: Person, person: Person, upload) -> str:
     try:
         with Image.open(upload) as probe:
             image_format = probe.format
-            if probe.width * probe.height > AVATAR_MAX_SOURCE_PIXELS:
-                raise field_error("file", "The image is too large (at most 40 megapixels).")
+            if image_format not in AVATAR_FORMATS:
+                raise field_error("file", "The file must be a JPEG, PNG or WebP image.")
+            limit = AVATAR_MAX_PIXELS[image_format]
+            if probe.width * probe.height > limit:
+                raise field_error("file", f"The image is too large (at most {limit // 1_000_000} megapixels).")
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as image:
-            if image_format not in AVATAR_FORMATS:
-                raise field_error("file", "The file must be a JPEG, PNG or WebP image.")
+            if image_format in ("JPEG", "MPO"):
+                # Decode at the smallest scale that still covers twice the avatar's size.
+                image.draft("RGB", (AVATAR_SIZE[0] * 2, AVATAR_SIZE[1] * 2))
             image.load()
             picture = ImageOps.fit(ImageOps.exif_transpose(image).convert("RGBA"), AVATAR_SIZE)
     except ApplicationError:

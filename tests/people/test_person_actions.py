@@ -260,7 +260,7 @@ def test_avatar_too_many_pixels_is_refused_before_decoding(admin_api, user):
     buffer.name = "huge.png"
     response = admin_api.post(f"/api/pictures/thumbnails/persons/{user.pk}", {"file": buffer}, format="multipart")
     assert_field_error(response, "file")
-    assert response.json()["message"] == "The image is too large (at most 40 megapixels)."
+    assert response.json()["message"] == "The image is too large (at most 16 megapixels)."
     user.refresh_from_db()
     assert user.has_avatar is False
 

@@ -87,7 +87,7 @@ def test_a_picture_over_40_megapixels_is_refused(artist):
     with pytest.raises(ApplicationError) as refused:
         person_set_avatar(acting_user=artist, person=artist, upload=huge)
     assert (refused_field(refused), refused.value.message) == (
-        "file", "The image is too large (at most 40 megapixels).")
+        "file", "The image is too large (at most 16 megapixels).")
     assert not Person.objects.get(pk=artist.pk).has_avatar
 
 
@@ -106,3 +106,31 @@ def test_clearing_removes_the_file_once_committed(artist, django_capture_on_comm
     for callback in callbacks:
         callback()
     assert not default_storage.exists(avatar_path(artist.pk))
+
+
+def test_png_and_webp_are_held_to_16_megapixels(artist):
+    too_big = picture("PNG", size=(4001, 4001), mode="1", color=0)  # 16,008,001 pixels
+    with pytest.raises(ApplicationError) as refused:
+        person_set_avatar(acting_user=artist, person=artist, upload=too_big)
+    assert refused.value.message == "The image is too large (at most 16 megapixels)."
+    person_set_avatar(acting_user=artist, person=artist, upload=picture("PNG", size=(4000, 4000), mode="1",
+                                                                        color=0))
+    assert Person.objects.get(pk=artist.pk).has_avatar
+
+
+def test_a_48_megapixel_phone_jpeg_is_decoded_small(artist, monkeypatch):
+    """A JPEG is decoded at a reduced scale: the image Pillow loads is far smaller than the photo."""
+    from PIL import ImageFile
+
+    loaded_sizes = []
+    real_load = ImageFile.ImageFile.load
+
+    def recording_load(image):
+        loaded_sizes.append(image.size)
+        return real_load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", recording_load)
+    photo = picture("JPEG", size=(8000, 6000), mode="RGB", color=(10, 120, 200))
+    person_set_avatar(acting_user=artist, person=artist, upload=photo)
+    assert Person.objects.get(pk=artist.pk).has_avatar
+    assert loaded_sizes and max(w * h for w, h in loaded_sizes) <= 8000 * 6000 // 16  # 3 MP, not 48
