@@ -2,7 +2,6 @@
 reconnects (CONN_HEALTH_CHECKS) instead of answering 500."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,19 +11,17 @@ import pytest
 import requests
 from django.db import connection
 
+from tests.ports import unused_loopback_port
+
 REPO = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def gunicorn_on_test_database(transactional_db):
     """One sync worker, production settings, on this test's database (its connection kept 60 s)."""
-    port = free_port()
+    port = unused_loopback_port()
     db = connection.settings_dict
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "database-restart-test", "ALLOWED_HOSTS": "127.0.0.1",
            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tests.ports import unused_loopback_port
+
 REPO = Path(__file__).resolve().parent.parent
 DATABASE = "Database(alias='default')"
 CACHE = "Cache(alias='default')"
@@ -19,13 +21,6 @@ BROKER = "CeleryBroker(transport='redis')"
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_loopback_port() -> int:
-    """A port nothing listens on: bound, then released."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -53,14 +48,14 @@ def test_with_redis_the_broker_is_checked(broker_at, path):
 
 
 def test_unreachable_broker_is_reported_with_503(broker_at):
-    broker_at(f"redis://127.0.0.1:{closed_loopback_port()}/0")
+    broker_at(f"redis://127.0.0.1:{unused_loopback_port()}/0")
     status, body = health_json()
     assert status == 503
     assert body == {DATABASE: "OK", CACHE: "OK", BROKER: "Unavailable: Celery broker unreachable"}
 
 
 def test_html_and_text_answers_report_the_failure_with_503_too(broker_at):
-    broker_at(f"redis://127.0.0.1:{closed_loopback_port()}/0")
+    broker_at(f"redis://127.0.0.1:{unused_loopback_port()}/0")
     html = Client().get("/health/")
     assert html.status_code == 503
     assert html["Content-Type"].startswith("text/html")
@@ -72,7 +67,7 @@ def test_html_and_text_answers_report_the_failure_with_503_too(broker_at):
 
 @pytest.mark.parametrize("feed", ["atom", "rss", "openmetrics"])
 def test_feed_formats_report_the_failure_with_503_too(broker_at, feed):
-    broker_at(f"redis://127.0.0.1:{closed_loopback_port()}/0")
+    broker_at(f"redis://127.0.0.1:{unused_loopback_port()}/0")
     assert Client().get(f"/health/?format={feed}").status_code == 503
 
 
@@ -93,7 +88,7 @@ def test_a_broker_that_never_answers_times_out_quickly(broker_at):
 def test_unreachable_cache_is_reported_with_503(settings):
     settings.REDIS_URL = ""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": f"redis://127.0.0.1:{closed_loopback_port()}/0"}}
+                                   "LOCATION": f"redis://127.0.0.1:{unused_loopback_port()}/0"}}
     status, body = health_json()
     assert status == 503
     assert body[DATABASE] == "OK"
@@ -114,7 +109,7 @@ print(json.dumps({"status": response.status_code, "body": response.json()}))
 def test_unreachable_database_is_reported_with_503():
     # A server process of its own: the database settings are read once, at start.
     env = {**os.environ, "DEBUG": "1", "REDIS_URL": "", "LOG_LEVEL": "CRITICAL",
-           "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed_loopback_port()}/roster"}
+           "DATABASE_URL": f"postgres://postgres@127.0.0.1:{unused_loopback_port()}/roster"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=REPO, env=env, capture_output=True, text=True,
                             timeout=60, check=True)

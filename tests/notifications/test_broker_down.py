@@ -2,7 +2,6 @@
 outbox row stays pending (for the sweep) and the failure is logged, never a 500, never a different answer."""
 
 import logging
-import socket
 
 import pytest
 
@@ -10,22 +9,18 @@ from config.celery import app as celery_app
 from notifications.models import DeliveryStatus, OutboxEmail
 from people.models import Person
 from tests.conftest import PASSWORD
+from tests.ports import unused_loopback_port
 
 NEW_PASSWORD = "An0ther-Str0ng-secret"
 
 
-def closed_loopback_port() -> int:
-    """A port nothing listens on: bound, then released."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def broker_down(settings):
     """Tasks go to a Redis broker that does not answer (a closed loopback port), not run in-process."""
     saved = celery_app.conf.broker_url
-    celery_app.conf.update(broker_url=f"redis://127.0.0.1:{closed_loopback_port()}/0")
+    celery_app.conf.update(broker_url=f"redis://127.0.0.1:{unused_loopback_port()}/0")
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     celery_app.conf.task_always_eager = False

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from config.celery import app as celery_app
 from notifications.models import DeliveryStatus, OutboxEmail
 from notifications.services import email_enqueue
+from tests.ports import unused_loopback_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,10 +28,6 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(condition, timeout=20.0):
@@ -44,7 +41,7 @@ def wait_for(condition, timeout=20.0):
 
 @pytest.fixture
 def smtp_port(settings):
-    port = free_port()
+    port = unused_loopback_port()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 5
     return port
