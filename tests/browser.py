@@ -29,7 +29,13 @@ def chromium(monkeypatch, tmp_path):
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"):
         options.add_argument(flag)
     # Every request the pages make, blocked or not, for the tests that check where requests went.
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    # The console too: Chromium reports every Content-Security-Policy violation there (csp_violations()).
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.implicitly_wait(0)
     return driver
+
+
+def csp_violations(driver) -> list[str]:
+    """Console messages about a Content-Security-Policy violation since the last call (reading drains the log)."""
+    return [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"]]

@@ -116,11 +116,13 @@ def anon_api():
 
 @pytest.fixture
 def browser(monkeypatch, tmp_path):
-    """Headless Debian Chromium that reaches nothing but loopback (tests/browser.py)."""
-    from tests.browser import chromium
+    """Headless Debian Chromium that reaches nothing but loopback (tests/browser.py). Every page a browser test
+    opens must keep to the Content-Security-Policy: a violation anywhere fails the test."""
+    from tests.browser import chromium, csp_violations
 
     driver = chromium(monkeypatch, tmp_path)
     try:
         yield driver
+        assert csp_violations(driver) == [], "a page broke its Content-Security-Policy"
     finally:
         driver.quit()

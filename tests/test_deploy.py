@@ -3,6 +3,7 @@ nginx (loopback bind, bounded requests, timeouts, no control socket)."""
 
 import os
 import runpy
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,32 @@ def test_nginx_site_buffers_clients_and_forwards_the_scheme():
     for directive in ("proxy_request_buffering on;", "client_body_timeout 10s;", "client_header_timeout 10s;",
                       "proxy_set_header X-Forwarded-Proto $scheme;", "server 127.0.0.1:8000;"):
         assert directive in site
+
+
+# `manage.py check --deploy` ---------------------------------------------------------------------------------
+
+# The production variables the README's production section sets (a fresh 50-character secret each run).
+PRODUCTION_ENVIRONMENT = {"DEBUG": "0", "ALLOWED_HOSTS": "roster.example.com", "SECURE_PROXY_SSL_HEADER": "1",
+                          "ROSTER_SITE_URL": "https://roster.example.com",
+                          "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+
+
+def check_deploy(**overrides) -> subprocess.CompletedProcess:
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("SECURE_", "DJANGO_SETTINGS_MODULE"))}
+    env.update(PRODUCTION_ENVIRONMENT, SECRET_KEY=secrets.token_urlsafe(50), **overrides)
+    return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_is_clean_with_the_documented_production_variables():
+    result = check_deploy()
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "System check identified no issues" in result.stdout
+
+
+def test_https_redirect_and_hsts_come_from_the_environment():
+    """A site whose TLS proxy redirects and sends HSTS itself may turn Django's own off, and check --deploy says so."""
+    result = check_deploy(SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0")
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr and "security.W008" in result.stderr
