@@ -90,21 +90,38 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
 
 
 # Both identify a person at sign-in, so no two humans may share one (bots may: they never sign in).
-SIGN_IN_IDENTIFIER_LOOKUPS = {"email": "email__iexact", "desktop_login": "desktop_login"}
+SIGN_IN_IDENTIFIERS = ("email", "desktop_login")
 
 
 def _check_identifier_free(field: str, value: str | None, *, is_bot: bool, exclude_pk=None) -> None:
-    """Sign-in looks a string up as an email, then as a desktop login: it must name one person in both."""
+    """Sign-in looks a string up as an email, then as a desktop login: it must name one person in both.
+
+    Each column is unique in the database, but no constraint spans the two: two requests saving the same string,
+    one as an email and one as a desktop login, would both find it free. So the check runs under a lock on the
+    string itself, held until the write commits: the second request waits, then sees the first one's row."""
     if not value or is_bot:
         return
-    matches = Q()
-    for lookup in SIGN_IN_IDENTIFIER_LOOKUPS.values():
-        matches |= Q(**{lookup: value})
+    _lock_sign_in_identifier(value)
+    # Sign-in matches a string to an email whatever its case, to a desktop login exactly. So a new email clashes
+    # with a desktop login equal to it in any case (that desktop login, typed, would also match the email); a new
+    # desktop login with an email in any case, and with another desktop login exactly.
+    matches = Q(email__iexact=value) | Q(
+        **{"desktop_login__iexact" if field == "email" else "desktop_login": value})
     clash = Person.objects.filter(matches, is_bot=False)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise field_error(field, UNIQUE_FIELD_MESSAGES[field])
+
+
+def _lock_sign_in_identifier(value: str) -> None:
+    """A PostgreSQL advisory lock on the case-folded string, released at the end of the transaction. Strings
+    whose 64-bit hashes collide only wait for each other. SQLite (`make run`) lets one writer in at a time."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("a sign-in identifier is checked and written in one transaction")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7247))", [value.casefold()])
 
 
 def _check_references(data: dict[str, Any], *, person_pk=None) -> None:
@@ -193,7 +210,7 @@ def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> Person
     if not is_bot and wants_active and not data.get("is_guest", False):
         _check_user_limit()
     _check_expiration_date(data.get("expiration_date"))
-    for field in SIGN_IN_IDENTIFIER_LOOKUPS:
+    for field in SIGN_IN_IDENTIFIERS:
         _check_identifier_free(field, data.get(field), is_bot=is_bot)
     _check_references(data)
 
