@@ -25,7 +25,8 @@ def gunicorn_on_test_database(transactional_db):
     db = connection.settings_dict
     env = {**os.environ, "DEBUG": "0", "SECRET_KEY": "database-restart-test", "ALLOWED_HOSTS": "127.0.0.1",
            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-           "REDIS_URL": "", "LOG_LEVEL": "CRITICAL", "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+           "REDIS_URL": "", "LOG_LEVEL": "CRITICAL", "DJANGO_SETTINGS_MODULE": "config.settings.base",
+           "SECURE_SSL_REDIRECT": "0"}  # plain HTTP here: no TLS proxy in front
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "1",
                                "--bind", f"127.0.0.1:{port}", "--log-level", "critical"],
                               cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -9,11 +9,14 @@ from notifications.services import email_enqueue
 from people.models import Person
 
 
-def email_person(person: Person, *, kind: str, subject: str, sensitive: bool = False, **context) -> None:
-    """Queue an email to the person (if they have an address); the template is `emails/<kind>.txt`."""
-    if person.email:
+def email_person(person: Person, *, kind: str, subject: str, sensitive: bool = False, to: str | None = None,
+                 **context) -> None:
+    """Queue an email to the person (at `to`, else their address, if they have one); the template is
+    `emails/<kind>.txt`."""
+    address = to or person.email
+    if address:
         email_enqueue(
-            to=person.email, kind=kind, subject=subject, template=f"emails/{kind}.txt", sensitive=sensitive,
+            to=address, kind=kind, subject=subject, template=f"emails/{kind}.txt", sensitive=sensitive,
             context={"person": person, "site_url": settings.ROSTER_SITE_URL, **context},
         )
 

@@ -13,6 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
+from audit.services import audit_record
 from config.errors import ApplicationError, Forbidden, field_error
 from config.serializers import json_value_problem
 from departments.models import Department, Studio
@@ -27,7 +28,7 @@ from people.models import (
     PersonStatus,
 )
 from people.selectors import person_count_toward_user_limit
-from people.services._shared import validate_new_password
+from people.services._shared import email_person, validate_new_password
 from people.services.avatars import avatar_path
 from people.tokens import tokens_revoke_all, tokens_rotate_api_token
 
@@ -263,6 +264,17 @@ def person_locked_for_update(person: Person) -> Person:
     return Person.objects.select_for_update().get(pk=person.pk)
 
 
+def _record_email_change(*, acting_user: Person, person: Person, previous_email: str | None) -> None:
+    """The email is where reset links go: whoever moves it can take the account over with a reset. So the change
+    is audited, and the previous address is told (through the outbox, after the commit) and can raise the alarm."""
+    audit_record(actor=acting_user, action="person.email_changed", target=person, target_type="person",
+                 changes={"email": [previous_email, person.email]})
+    if previous_email and not person.is_bot and previous_email.lower() != (person.email or "").lower():
+        email_person(person, kind="email_changed", subject="The email of your Roster account was changed",
+                     to=previous_email, previous_email=previous_email, new_email=person.email or "(none)",
+                     changed_by=None if acting_user.pk == person.pk else acting_user.full_name)
+
+
 @transaction.atomic
 def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) -> PersonWriteResult:
     """PUT semantics of Zou: unknown keys are ignored; privileged keys are dropped for non-privileged callers."""
@@ -304,6 +316,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         _check_expiration_date(data["expiration_date"], stored=person.expiration_date)
     _check_references(data, person_pk=person.pk)
 
+    previous_email = person.email
     for field, value in data.items():
         if field in WRITABLE_FIELDS and field not in ("active", "status"):
             setattr(person, field, value)
@@ -313,6 +326,8 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     if counted_after and not counted_before:
         _check_user_limit()
     _save_with_departments(person, data)
+    if person.email != previous_email:
+        _record_email_change(acting_user=acting_user, person=person, previous_email=previous_email)
     # Leaving the sign-in states, or switching between bot and person, voids every token held so far.
     if (not person.active and previous_status in SIGN_IN_STATUSES) or person.is_bot != was_bot:
         tokens_revoke_all(person=person)

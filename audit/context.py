@@ -1,0 +1,42 @@
+"""Where the current request came from, for the audit rows its services write: set by
+AuditRequestMiddleware, read by audit.services. Outside a request (tasks, commands) both are empty."""
+
+import contextvars
+import uuid
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestOrigin:
+    ip_address: str | None = None
+    request_id: str = ""
+
+
+NO_ORIGIN = RequestOrigin()
+_origin: contextvars.ContextVar[RequestOrigin | None] = contextvars.ContextVar("audit_request_origin",
+                                                                               default=None)
+
+
+def current_origin() -> RequestOrigin:
+    return _origin.get() or NO_ORIGIN
+
+
+class AuditRequestMiddleware:
+    """Gives each request an id (the client's `X-Request-ID` when it is a short token, a new one otherwise),
+    echoes it in the response, and remembers the client address for the audit rows written meanwhile."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request.headers.get("X-Request-ID", "")
+        if not (0 < len(request_id) <= 64 and request_id.replace("-", "").isalnum()):
+            request_id = uuid.uuid4().hex
+        token = _origin.set(RequestOrigin(ip_address=request.META.get("REMOTE_ADDR") or None,
+                                          request_id=request_id))
+        try:
+            response = self.get_response(request)
+        finally:
+            _origin.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

@@ -1,0 +1,56 @@
+"""Moving an account's email is how a stolen token becomes a stolen account (a reset then goes to the new
+address): Zou's route shape stays, but the previous address is told through the outbox, and the change audited."""
+
+import pytest
+
+from audit.models import AuditEntry
+from notifications.models import OutboxEmail
+from people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+NEW_EMAIL = "new.address@example.com"
+
+
+def test_own_email_change_tells_the_previous_address_and_is_audited(user, user_api):
+    previous = user.email
+    response = user_api.put(f"/api/data/persons/{user.pk}", {"email": NEW_EMAIL}, format="json",
+                            HTTP_X_REQUEST_ID="req-42")
+    assert response.status_code == 200 and response.json()["email"] == NEW_EMAIL
+    assert response["X-Request-ID"] == "req-42"
+
+    notice = OutboxEmail.objects.get(kind="email_changed")
+    assert notice.to == previous and not notice.sensitive
+    assert previous in notice.body and NEW_EMAIL in notice.body and " by " not in notice.body.split("\n")[2]
+    assert OutboxEmail.objects.filter(to=NEW_EMAIL).count() == 0
+
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor_id, entry.target_type, entry.target_id) == (
+        "person.email_changed", user.pk, "person", str(user.pk))
+    assert entry.changes == {"email": [previous, NEW_EMAIL]}
+    assert (entry.ip_address, entry.request_id) == ("127.0.0.1", "req-42")
+    assert entry.actor_label == entry.target_label == str(Person.objects.get(pk=user.pk))
+
+
+def test_an_admin_moving_someones_email_is_named_in_the_notice(admin, admin_api, user):
+    previous = user.email
+    assert admin_api.put(f"/api/data/persons/{user.pk}", {"email": NEW_EMAIL}, format="json").status_code == 200
+    notice = OutboxEmail.objects.get(kind="email_changed")
+    assert notice.to == previous and f"was changed by {admin.full_name}:" in notice.body
+    entry = AuditEntry.objects.get()
+    assert (entry.actor_id, entry.target_id) == (admin.pk, str(user.pk))
+
+
+def test_saving_the_same_email_records_and_sends_nothing(user, user_api):
+    response = user_api.put(f"/api/data/persons/{user.pk}", {"email": user.email, "phone": "+33 1 23 45 67 89"},
+                            format="json")
+    assert response.status_code == 200
+    assert not OutboxEmail.objects.filter(kind="email_changed").exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_refused_change_leaves_no_notice_and_no_audit_row(user, user_api, manager):
+    response = user_api.put(f"/api/data/persons/{user.pk}", {"email": manager.email}, format="json")
+    assert response.status_code == 400
+    assert not OutboxEmail.objects.filter(kind="email_changed").exists()
+    assert not AuditEntry.objects.exists()
