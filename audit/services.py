@@ -1,8 +1,10 @@
 """Writing audit rows. Services call `audit_record` inside their own transaction, so a change and its row
 commit together or not at all (Zulip's pattern); nothing here is driven by model signals."""
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from audit.context import current_origin
@@ -19,8 +21,10 @@ def _label(obj) -> str:
 
 
 def _redacted(changes: dict[str, Any]) -> dict[str, Any]:
-    return {field: [REDACTED, REDACTED] if field in SECRET_FIELDS else list(values)
-            for field, values in changes.items()}
+    """Secrets out, and every value in its JSON form (dates as ISO strings, ids and decimals as strings)."""
+    plain = json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
+    return {field: [REDACTED if before is not None else None, REDACTED] if field in SECRET_FIELDS
+            else values for field, values in plain.items() for before in [values[0]]}
 
 
 def audit_record(*, actor, action: str, target, target_type: str, changes: dict[str, Any] | None = None,

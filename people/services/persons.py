@@ -197,6 +197,21 @@ def _save_with_departments(person: Person, data: dict[str, Any]) -> None:
         _set_departments(person, _department_ids(data["departments"]))
 
 
+# What the audit trail follows on a person: every writable column, the account state and the memberships.
+AUDITED_FIELDS = sorted(WRITABLE_FIELDS | {"status", "active"})
+
+
+def _audited_values(person: Person) -> dict[str, Any]:
+    values = {field: getattr(person, field) for field in AUDITED_FIELDS}
+    values["departments"] = sorted(str(pk) for pk in PersonDepartment.objects.filter(person=person)
+                                   .values_list("department_id", flat=True)) if person.pk else []
+    return values
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
+    return {field: [before[field], after[field]] for field in before if before[field] != after[field]}
+
+
 @transaction.atomic
 def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> PersonWriteResult:
     unknown = set(data) - WRITABLE_FIELDS - {"password", "departments"}
@@ -230,6 +245,11 @@ def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> Person
     person.status = default_status
     _apply_status(person, data, previous_status=default_status)
     _save_with_departments(person, data)
+    created = {field: [None, value] for field, value in _audited_values(person).items()
+               if value not in (None, "", False, [], {})}
+    if password is not None:
+        created["password"] = [None, "set"]
+    audit_record(actor=acting_user, action="person.created", target=person, target_type="person", changes=created)
     access_token = tokens_rotate_api_token(person=person) if person.is_bot else None
     return PersonWriteResult(person=person, access_token=access_token)
 
@@ -264,11 +284,9 @@ def person_locked_for_update(person: Person) -> Person:
     return Person.objects.select_for_update().get(pk=person.pk)
 
 
-def _record_email_change(*, acting_user: Person, person: Person, previous_email: str | None) -> None:
-    """The email is where reset links go: whoever moves it can take the account over with a reset. So the change
-    is audited, and the previous address is told (through the outbox, after the commit) and can raise the alarm."""
-    audit_record(actor=acting_user, action="person.email_changed", target=person, target_type="person",
-                 changes={"email": [previous_email, person.email]})
+def _tell_previous_address(*, acting_user: Person, person: Person, previous_email: str | None) -> None:
+    """The email is where reset links go: whoever moves it can take the account over with a reset. So the
+    previous address is told (through the outbox, after the commit) and can raise the alarm."""
     if previous_email and not person.is_bot and previous_email.lower() != (person.email or "").lower():
         email_person(person, kind="email_changed", subject="The email of your Roster account was changed",
                      to=previous_email, previous_email=previous_email, new_email=person.email or "(none)",
@@ -316,7 +334,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         _check_expiration_date(data["expiration_date"], stored=person.expiration_date)
     _check_references(data, person_pk=person.pk)
 
-    previous_email = person.email
+    before = _audited_values(person)
     for field, value in data.items():
         if field in WRITABLE_FIELDS and field not in ("active", "status"):
             setattr(person, field, value)
@@ -325,9 +343,16 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     counted_after = person.active and not person.is_bot and not person.is_guest
     if counted_after and not counted_before:
         _check_user_limit()
-    _save_with_departments(person, data)
-    if person.email != previous_email:
-        _record_email_change(acting_user=acting_user, person=person, previous_email=previous_email)
+    wanted_departments = (sorted(str(pk) for pk in _department_ids(data["departments"]))
+                          if "departments" in data else before["departments"])
+    changes = _changes(before, {**_audited_values(person), "departments": wanted_departments})
+    # gazu PUTs whole records back: a save that changes nothing writes nothing, not even updated_at.
+    if changes:
+        _save_with_departments(person, data if "departments" in changes else {})
+        audit_record(actor=acting_user, action="person.updated", target=person, target_type="person",
+                     changes=changes)
+    if "email" in changes:
+        _tell_previous_address(acting_user=acting_user, person=person, previous_email=before["email"])
     # Leaving the sign-in states, or switching between bot and person, voids every token held so far.
     if (not person.active and previous_status in SIGN_IN_STATUSES) or person.is_bot != was_bot:
         tokens_revoke_all(person=person)
@@ -352,6 +377,8 @@ def person_delete(*, acting_user: Person, person: Person, force: bool = False) -
         # What a forced delete may remove. Day-offs are kept on purpose, as in Zou, so they still block.
         DesktopLoginLog.objects.filter(person=person).delete()
     path = avatar_path(person.pk)  # before the delete, which sets the instance's pk to None
+    audit_record(actor=acting_user, action="person.deleted", target=person, target_type="person",
+                 changes={"force": [None, True]} if force else {})
     try:
         with transaction.atomic():
             person.delete()
@@ -366,8 +393,11 @@ def person_add_department(*, acting_user: Person, person: Person, department_id)
         department = Department.objects.get(pk=uuid.UUID(str(department_id)))
     except (ValueError, TypeError, Department.DoesNotExist):
         raise field_error("department_id", "Department ID matches no department") from None
-    PersonDepartment.objects.get_or_create(person=person, department=department)
-    Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
+    _, added = PersonDepartment.objects.get_or_create(person=person, department=department)
+    if added:
+        Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
+        audit_record(actor=acting_user, action="person.department_added", target=person, target_type="person",
+                     changes={"departments": [None, str(department.pk)]})
     return person
 
 
@@ -377,5 +407,8 @@ def person_remove_department(*, acting_user: Person, person: Person, department_
         department = Department.objects.get(pk=uuid.UUID(str(department_id)))
     except (ValueError, TypeError, Department.DoesNotExist):
         raise field_error("department_id", "Department ID matches no department") from None
-    PersonDepartment.objects.filter(person=person, department=department).delete()
-    Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
+    removed, _ = PersonDepartment.objects.filter(person=person, department=department).delete()
+    if removed:
+        Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
+        audit_record(actor=acting_user, action="person.department_removed", target=person, target_type="person",
+                     changes={"departments": [str(department.pk), None]})

@@ -1,0 +1,67 @@
+"""Every change to a person leaves exactly one audit row with the right actor and diff; a save that changes
+nothing leaves none and does not touch `updated_at`."""
+
+import pytest
+
+from audit.models import AuditEntry
+from departments.models import Department
+from people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(person, action):
+    return list(AuditEntry.objects.filter(target_id=str(person.pk), action=action))
+
+
+def test_creation_records_what_was_set_and_never_the_password(admin, admin_api):
+    response = admin_api.post("/api/data/persons", {"first_name": "Ines", "last_name": "Moreau",
+                                                        "email": "ines@example.com", "password": "Str0ng-enough-pw"},
+                              format="json")
+    assert response.status_code == 201
+    [entry] = rows(Person.objects.get(email="ines@example.com"), "person.created")
+    assert entry.actor_id == admin.pk
+    assert entry.changes["first_name"] == [None, "Ines"] and entry.changes["email"] == [None, "ines@example.com"]
+    assert entry.changes["password"] == [None, "[redacted]"]
+    assert "Str0ng-enough-pw" not in str(entry.changes)
+
+
+def test_an_update_records_the_fields_it_changed_before_and_after(admin, admin_api, user):
+    response = admin_api.put(f"/api/data/persons/{user.pk}", {"first_name": "Johnny", "role": "supervisor",
+                                                               "last_name": user.last_name}, format="json")
+    assert response.status_code == 200
+    [entry] = rows(user, "person.updated")
+    assert entry.changes == {"first_name": [user.first_name, "Johnny"], "role": ["user", "supervisor"]}
+
+
+def test_a_save_that_changes_nothing_writes_nothing(admin_api, user):
+    before = Person.objects.get(pk=user.pk).updated_at
+    record = admin_api.get(f"/api/data/persons/{user.pk}").json()
+    writable = {key: record[key] for key in ("first_name", "last_name", "email", "phone", "role", "active")}
+    assert admin_api.put(f"/api/data/persons/{user.pk}", writable, format="json").status_code == 200
+    assert rows(user, "person.updated") == []
+    assert Person.objects.get(pk=user.pk).updated_at == before
+
+
+def test_department_changes_are_recorded_once(admin, admin_api, user):
+    department = Department.objects.create(name="Lighting", color="#1976D2")
+    path = f"/api/actions/persons/{user.pk}/departments"
+    for _ in range(2):
+        assert admin_api.post(f"{path}/add", {"department_id": str(department.pk)}, format="json").status_code < 300
+    assert [e.changes for e in rows(user, "person.department_added")] == [{"departments": [None, str(department.pk)]}]
+    for _ in range(2):
+        assert admin_api.delete(f"{path}/{department.pk}").status_code < 300
+    assert [e.changes for e in rows(user, "person.department_removed")] == [
+        {"departments": [str(department.pk), None]}]
+
+
+def test_deletion_is_recorded_and_outlives_the_person(admin, admin_api, user):
+    label = str(user)
+    assert admin_api.delete(f"/api/data/persons/{user.pk}").status_code == 204
+    [entry] = AuditEntry.objects.filter(action="person.deleted", target_id=str(user.pk))
+    assert (entry.actor_id, entry.target_label) == (admin.pk, label)
+
+
+def test_a_refused_delete_leaves_no_row(admin, admin_api):
+    assert admin_api.delete(f"/api/data/persons/{admin.pk}").status_code >= 400
+    assert not AuditEntry.objects.filter(action="person.deleted").exists()
