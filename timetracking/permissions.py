@@ -31,6 +31,11 @@ TIMETRACKING_PERMISSIONS = {
     "tasks.change": ("admin", "manager", "supervisor"),
     "tasks.change_any_department": ("admin", "manager"),
     "tasks.delete": ("admin", "manager"),
+    # Time spent and day-offs of everyone (the HR screens; the per-person API rules come with their routes).
+    "time_spents.view": ADMIN,
+    "time_spents.change": ADMIN,
+    "day_offs.view": ADMIN,
+    "day_offs.change": ADMIN,
 }
 
 

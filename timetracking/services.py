@@ -199,6 +199,14 @@ def project_update(*, acting_user, project: Project, data: dict[str, Any]) -> Pr
 
 
 @transaction.atomic
+def project_save(*, acting_user, project: Project) -> Project:
+    """Save a project already filled in (the admin's form)."""
+    if project.project_status_id is None:
+        project.project_status = project_status_get_or_create(OPEN)
+    return _save_validated(project)
+
+
+@transaction.atomic
 def project_delete(*, acting_user, project: Project, force: bool = False) -> None:
     """Zou deletes closed projects only. A project with time spent needs `force`, which removes it too."""
     if project.project_status.name != CLOSED:
@@ -243,6 +251,13 @@ def entity_create(*, acting_user, data: dict[str, Any]) -> Entity:
 def entity_update(*, acting_user, entity: Entity, data: dict[str, Any]) -> Entity:
     data = {key: value for key, value in data.items() if key != "project"}  # an entity stays in its project
     _assign(entity, data)
+    _check_parent(entity)
+    return _save_validated(entity)
+
+
+@transaction.atomic
+def entity_save(*, acting_user, entity: Entity) -> Entity:
+    """Save an entity already filled in (the admin's form)."""
     _check_parent(entity)
     return _save_validated(entity)
 
@@ -325,6 +340,16 @@ def task_update(*, acting_user, task: Task, data: dict[str, Any]) -> Task:
     if relations.get("assignees") is not None:
         _set_task_assignees(task, relations["assignees"])
     return task
+
+
+@transaction.atomic
+def task_save(*, acting_user, task: Task) -> Task:
+    """Save a task already filled in (the admin's form): same checks and status dates as the API."""
+    previous_status_id = (Task.objects.filter(pk=task.pk).values_list("task_status_id", flat=True).first()
+                          if not task._state.adding else None)
+    _check_task_links(task)
+    task_apply_status(task, task.task_status, previous_status_id=previous_status_id)
+    return _save_validated(task)
 
 
 @transaction.atomic
