@@ -5,7 +5,11 @@ builds fresh targets, sends a *valid* request (so that permission is the only re
 status. `test_every_api_route_is_in_the_matrix` walks the URL resolver and fails when a route or method is
 missing from the table, or when a row names a route that no longer exists.
 
-Sources: zou-api.md sections 1.3, 4, 5, 5.1, 6.2, and `people.permissions.PERMISSION_ROLES`.
+Sources: zou-api.md sections 1.3, 4, 5, 5.1, 6.2, and `people.permissions.PERMISSION_ROLES`; for the
+productions (`data/projects`, `entity-types`, `task-types`, `task-status`, `entities`, `tasks`), Zou's crud
+resources and `timetracking.permissions`. Their rows act on a project whose team the caller is on (Zou shows
+other projects to admins only; tests/timetracking covers that) and on a task assigned to the caller, whose task
+type belongs to the caller's department (so a supervisor may change it).
 Deliberate differences from Zou, all kept on purpose:
 - `DELETE actions/persons/<id>/clear-avatar` (and gazu's `DELETE data/persons/<id>/avatar`) also lets a person
   clear their own avatar. Zou answers 403 there and offers `DELETE /actions/user/clear-avatar` instead, which
@@ -34,6 +38,15 @@ from people.services.persons import person_add_department
 from people.services.reset_tokens import password_reset_token_issue
 from people.tokens import tokens_issue_login_pair, tokens_rotate_api_token
 from tests.conftest import PASSWORD, ApiClient, make_person
+from tests.timetracking.factories import (
+    EntityFactory,
+    ProjectFactory,
+    TaskFactory,
+    TaskStatusFactory,
+    TaskTypeFactory,
+)
+from timetracking import services as timetracking_services
+from timetracking.models import EntityType, Project, Task, TaskStatus, TaskType
 
 CALLERS = ("admin", "manager", "supervisor", "user", "client", "vendor", "bot", "anon")
 CALLER_FIXTURES = {"admin": "admin", "manager": "manager", "supervisor": "supervisor", "user": "user",
@@ -136,6 +149,41 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("organisations-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("organisations-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
     ("organisations-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    # Productions: projects are read by their team (admins: all), created and deleted by admins, changed by
+    # admins and the managers on their team.
+    ("projects-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("projects-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("projects-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("projects-detail", "PUT", NONE): (200, 200, 403, 403, 403, 403, 403, 401),
+    ("projects-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    # The studio-wide catalogs: read by anyone signed in, written by admins.
+    ("entity-types-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("entity-types-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("entity-types-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("entity-types-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("entity-types-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("task-types-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("task-types-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("task-types-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("task-types-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("task-types-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("task-status-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("task-status-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("task-status-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("task-status-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("task-status-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    # Shots and tasks of the caller's project: written by admins and the project's managers; supervisors also
+    # change the tasks of their departments.
+    ("entities-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("entities-list", "POST", NONE): (201, 201, 403, 403, 403, 403, 403, 401),
+    ("entities-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("entities-detail", "PUT", NONE): (200, 200, 403, 403, 403, 403, 403, 401),
+    ("entities-detail", "DELETE", NONE): (204, 204, 403, 403, 403, 403, 403, 401),
+    ("tasks-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("tasks-list", "POST", NONE): (201, 201, 403, 403, 403, 403, 403, 401),
+    ("tasks-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("tasks-detail", "PUT", NONE): (200, 200, 200, 403, 403, 403, 403, 401),
+    ("tasks-detail", "DELETE", NONE): (204, 204, 403, 403, 403, 403, 403, 401),
 }
 
 NEW_PASSWORD = "An0ther-Str0ng-secret"
@@ -192,6 +240,38 @@ class World:
     @cached_property
     def organisation(self) -> Organisation:
         return department_services.organisation_get_or_create()
+
+    # Productions: the caller is on the team and assigned the task; the task type is of the caller's department.
+    @cached_property
+    def project(self) -> Project:
+        return ProjectFactory(team=[self.caller] if self.caller is not None else [])
+
+    @cached_property
+    def closed_project(self) -> Project:
+        project = self.project
+        project.project_status = timetracking_services.project_status_get_or_create("Closed")
+        project.save()
+        return project
+
+    @cached_property
+    def entity_type(self) -> EntityType:
+        return timetracking_services.entity_type_get_or_create("Shot")
+
+    @cached_property
+    def task_type(self) -> TaskType:
+        if self.caller is not None:
+            person_add_department(acting_user=None, person=self.caller, department_id=self.department.pk)
+        return TaskTypeFactory(department=self.department, for_entity="Shot")
+
+    @cached_property
+    def task_status(self) -> TaskStatus:
+        return TaskStatusFactory()
+
+    @cached_property
+    def task(self) -> Task:
+        return TaskFactory(entity=EntityFactory(project=self.project, entity_type=self.entity_type),
+                           task_type=self.task_type, task_status=self.task_status,
+                           assignees=[self.caller] if self.caller is not None else [])
 
 
 @dataclass
@@ -330,6 +410,40 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("organisations-detail", "GET"): _detail("organisation"),
     ("organisations-detail", "PUT"): lambda w, t: Call({"pk": w.organisation.pk}, data={"hours_by_day": 7}),
     ("organisations-detail", "DELETE"): _detail("organisation"),
+    ("projects-list", "GET"): lambda w, t: _after(w.project),
+    ("projects-list", "POST"): lambda w, t: Call(data={"name": "Big Buck", "production_type": "featurefilm"}),
+    ("projects-detail", "GET"): _detail("project"),
+    ("projects-detail", "PUT"): lambda w, t: Call({"pk": w.project.pk}, data={"fps": "24"}),
+    ("projects-detail", "DELETE"): _detail("closed_project"),
+    ("entity-types-list", "GET"): lambda w, t: _after(w.entity_type),
+    ("entity-types-list", "POST"): lambda w, t: Call(data={"name": "Character"}),
+    ("entity-types-detail", "GET"): _detail("entity_type"),
+    ("entity-types-detail", "PUT"): lambda w, t: Call({"pk": w.entity_type.pk}, data={"short_name": "sh"}),
+    ("entity-types-detail", "DELETE"): _detail("entity_type"),
+    ("task-types-list", "GET"): lambda w, t: _after(w.task_type),
+    ("task-types-list", "POST"): lambda w, t: Call(data={"name": "Layout", "for_entity": "Shot"}),
+    ("task-types-detail", "GET"): _detail("task_type"),
+    ("task-types-detail", "PUT"): lambda w, t: Call({"pk": w.task_type.pk}, data={"color": "#00FF00"}),
+    ("task-types-detail", "DELETE"): _detail("task_type"),
+    ("task-status-list", "GET"): lambda w, t: _after(w.task_status),
+    ("task-status-list", "POST"): lambda w, t: Call(data={"name": "Retake", "short_name": "rtk",
+                                                         "color": "#FF0000"}),
+    ("task-status-detail", "GET"): _detail("task_status"),
+    ("task-status-detail", "PUT"): lambda w, t: Call({"pk": w.task_status.pk}, data={"is_wip": True}),
+    ("task-status-detail", "DELETE"): _detail("task_status"),
+    ("entities-list", "GET"): lambda w, t: _after(w.task),
+    ("entities-list", "POST"): lambda w, t: Call(data={
+        "name": "SH99", "project_id": str(w.project.pk), "entity_type_id": str(w.entity_type.pk)}),
+    ("entities-detail", "GET"): lambda w, t: Call({"pk": w.task.entity_id}),
+    ("entities-detail", "PUT"): lambda w, t: Call({"pk": w.task.entity_id}, data={"nb_frames": 96}),
+    ("entities-detail", "DELETE"): lambda w, t: Call({"pk": EntityFactory(project=w.project).pk}),
+    ("tasks-list", "GET"): lambda w, t: _after(w.task),
+    ("tasks-list", "POST"): lambda w, t: Call(data={
+        "project_id": str(w.project.pk), "entity_id": str(w.task.entity_id),
+        "task_type_id": str(w.task_type.pk), "name": "second"}),
+    ("tasks-detail", "GET"): _detail("task"),
+    ("tasks-detail", "PUT"): lambda w, t: Call({"pk": w.task.pk}, data={"estimation": 120}),
+    ("tasks-detail", "DELETE"): _detail("task"),
 }
 
 CELLS = [

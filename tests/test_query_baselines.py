@@ -14,6 +14,7 @@ from departments import services as department_services
 from departments.models import Department, HardwareItem, SalaryScale, Software, Studio
 from people.models import DesktopLoginLog
 from tests.conftest import client_for, make_person
+from tests.timetracking.factories import TaskFactory, TaskStatusFactory, TaskTypeFactory
 
 # (path template, caller): queries. {person}, {department}, ... are filled from the data built below.
 BASELINES: dict[tuple[str, str], int] = {
@@ -44,11 +45,30 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/salary-scales/{salary_scale}", "admin"): 2,
     ("/api/data/organisations", "user"): 3,
     ("/api/data/organisations/{organisation}", "user"): 3,
+    # Productions: a non-admin's lists are scoped by one EXISTS on the project team, in the same query.
+    ("/api/data/projects", "admin"): 2,
+    ("/api/data/projects", "user"): 2,
+    ("/api/data/projects?relations=true", "admin"): 6,  # one query per relation: team and three catalogs
+    ("/api/data/projects?page=1&limit=5", "user"): 3,
+    ("/api/data/projects/{project}", "user"): 6,
+    ("/api/data/entity-types", "user"): 2,
+    ("/api/data/entity-types/{entity_type}", "user"): 2,
+    ("/api/data/task-types", "user"): 2,
+    ("/api/data/task-types/{task_type}", "user"): 2,
+    ("/api/data/task-status", "user"): 2,
+    ("/api/data/task-status/{task_status}", "user"): 2,
+    ("/api/data/entities", "user"): 2,
+    ("/api/data/entities?project_id={project}", "admin"): 2,
+    ("/api/data/entities/{entity}", "user"): 2,
+    ("/api/data/tasks", "admin"): 2,
+    ("/api/data/tasks?relations=true", "user"): 3,
+    ("/api/data/tasks/{task}", "user"): 3,
 }
 
 
-def add_rows(count: int, start: int) -> dict:
-    """`count` more of everything: persons in two departments each, catalogs, links, desktop logins."""
+def add_rows(count: int, start: int, *, team=()) -> dict:
+    """`count` more of everything: persons in two departments each, catalogs, links, desktop logins, and
+    tasks (on shots of projects whose team is `team` and the new person, assigned to both)."""
     made = {}
     for i in range(start, start + count):
         department = Department.objects.create(name=f"Department {i}", color="#336699")
@@ -64,6 +84,10 @@ def add_rows(count: int, start: int) -> dict:
         made = {"person": person, "department": department, "software": software, "hardware_item": item,
                 "studio": Studio.objects.create(name=f"Studio {i}", color="#123456"),
                 "organisation": department_services.organisation_get_or_create()}
+        task = TaskFactory(task_type=TaskTypeFactory(department=department), task_status=TaskStatusFactory(),
+                           entity__project__team=[*team, person], assignees=[*team, person])
+        made.update(project=task.project, entity=task.entity, task=task, task_type=task.task_type,
+                    task_status=task.task_status, entity_type=task.entity.entity_type)
     return made
 
 
@@ -77,7 +101,7 @@ def count_queries(api, path: str) -> int:
 @pytest.mark.django_db
 def test_query_counts_hold_whatever_the_size(admin, manager, user):
     callers = {"admin": client_for(admin), "manager": client_for(manager), "user": client_for(user)}
-    targets = add_rows(2, start=0)
+    targets = add_rows(2, start=0, team=[user])
     targets["person"] = user
     department_services.salary_scales_fill_missing()
     targets["salary_scale"] = SalaryScale.objects.first()
@@ -86,7 +110,7 @@ def test_query_counts_hold_whatever_the_size(admin, manager, user):
     small = {key: count_queries(callers[caller], path.format(**{k: v.pk for k, v in targets.items()}))
              for (path, caller) in BASELINES for key in [(path, caller)]}
 
-    add_rows(10, start=2)
+    add_rows(10, start=2, team=[user])
     department_services.salary_scales_fill_missing()  # the list fills missing cells itself (Zou): not measured
     for when in range(10):
         DesktopLoginLog.objects.create(person=user, date=dt.datetime(2024, 7, 1 + when, tzinfo=dt.UTC))

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "notifications",
     "departments",
     "people",
+    "timetracking",
 ]
 
 MIDDLEWARE = [

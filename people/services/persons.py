@@ -30,6 +30,7 @@ from people.models import (
 from people.selectors import person_count_toward_user_limit
 from people.services._shared import email_person, validate_new_password
 from people.services.avatars import avatar_path
+from people.signals import person_force_deleting
 from people.tokens import tokens_revoke_all, tokens_rotate_api_token
 
 USER_LIMIT_LOCK_ID = 0x526F7374  # an arbitrary constant: serializes user-limit checks across requests
@@ -374,8 +375,10 @@ def person_delete(*, acting_user: Person, person: Person, force: bool = False) -
     if person.is_protected_account:
         raise Forbidden("Can't delete this person it's a protected account.")
     if force:
-        # What a forced delete may remove. Day-offs are kept on purpose, as in Zou, so they still block.
+        # What a forced delete removes: people's own rows here, the apps above people theirs through the
+        # signal (time spent, day-offs, assignments: unlike Zou, day-offs do not block a forced delete).
         DesktopLoginLog.objects.filter(person=person).delete()
+        person_force_deleting.send(sender=Person, person=person, acting_user=acting_user)
     path = avatar_path(person.pk)  # before the delete, which sets the instance's pk to None
     audit_record(actor=acting_user, action="person.deleted", target=person, target_type="person",
                  changes={"force": [None, True]} if force else {})

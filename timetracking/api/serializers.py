@@ -1,0 +1,269 @@
+"""Zou's shapes for productions: each output dict carries `type`, its columns, foreign keys as `<name>_id`, and
+many-to-many relations as id lists only when `relations` is asked for. Input serializers validate; the
+services decide and save."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from config.serializers import ZouModelSerializer, validate_storable_json
+from departments.models import Department
+from people.models import Person
+from timetracking.models import (
+    TEMPORAL_ENTITY_TYPES,
+    Entity,
+    EntityType,
+    Project,
+    ProjectStatus,
+    Task,
+    TaskStatus,
+    TaskType,
+)
+from timetracking.selectors import relation_ids
+
+TIMESTAMPS = ["id", "type", "created_at", "updated_at"]
+ID_LIST = {"type": "array", "items": {"type": "string", "format": "uuid"}}
+
+
+class RelationListsMixin:
+    """Many-to-many id lists (`team`, `assignees`, ...) appear only with `relations` (Zou's serialize)."""
+
+    relation_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get("relations"):
+            for name in self.relation_fields:
+                data[name] = relation_ids(instance, name)
+        else:
+            for name in self.relation_fields:
+                data.pop(name, None)
+        return data
+
+
+@extend_schema_field(ID_LIST)
+class RelationIdsField(serializers.SerializerMethodField):
+    """Documented as a list of ids; present only with relations=true (GET one: by default)."""
+
+
+def relation_list_field():
+    return RelationIdsField()
+
+
+def _no_value(obj) -> None:  # the relation lists are filled by RelationListsMixin
+    return None
+
+
+# Catalogs ---------------------------------------------------------------------------------------------
+
+ENTITY_TYPE_FIELDS = ["name", "short_name", "description", "archived"]
+
+
+class EntityTypeSerializer(ZouModelSerializer):
+    zou_type = "EntityType"
+
+    class Meta:
+        model = EntityType
+        fields = [*TIMESTAMPS, *ENTITY_TYPE_FIELDS]
+
+
+class EntityTypeInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EntityType
+        fields = ENTITY_TYPE_FIELDS
+
+
+TASK_TYPE_FIELDS = ["name", "short_name", "description", "color", "priority", "for_entity", "allow_timelog",
+                    "archived", "shotgun_id"]
+
+
+class TaskTypeSerializer(ZouModelSerializer):
+    zou_type = "TaskType"
+    department_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = TaskType
+        fields = [*TIMESTAMPS, *TASK_TYPE_FIELDS, "department_id"]
+
+
+class TaskTypeInputSerializer(serializers.ModelSerializer):
+    department_id = serializers.PrimaryKeyRelatedField(
+        source="department", queryset=Department.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = TaskType
+        fields = [*TASK_TYPE_FIELDS, "department_id"]
+        extra_kwargs = {"name": {"validators": []}}  # the service's message is Zou's
+
+
+TASK_STATUS_FIELDS = ["name", "short_name", "description", "color", "priority", "is_done", "is_artist_allowed",
+                      "is_client_allowed", "is_retake", "is_feedback_request", "is_default", "is_wip",
+                      "for_concept", "archived", "shotgun_id"]
+
+
+class TaskStatusSerializer(ZouModelSerializer):
+    zou_type = "TaskStatus"
+
+    class Meta:
+        model = TaskStatus
+        fields = [*TIMESTAMPS, *TASK_STATUS_FIELDS]
+
+
+class TaskStatusInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TaskStatus
+        fields = TASK_STATUS_FIELDS
+        # A new default status replaces the previous one (services.catalog_save): no uniqueness check here.
+        extra_kwargs = {"is_default": {"validators": []}}
+
+
+# Projects ---------------------------------------------------------------------------------------------
+
+PROJECT_FIELDS = ["name", "code", "description", "shotgun_id", "data", "has_avatar", "fps", "ratio",
+                  "resolution", "production_type", "production_style", "start_date", "end_date", "man_days",
+                  "nb_episodes"]
+PROJECT_RELATIONS = ("team", "asset_types", "task_types", "task_statuses")
+
+
+class ProjectSerializer(RelationListsMixin, ZouModelSerializer):
+    zou_type = "Project"
+    relation_fields = PROJECT_RELATIONS
+    project_status_id = serializers.UUIDField(read_only=True)
+    team = relation_list_field()
+    asset_types = relation_list_field()
+    task_types = relation_list_field()
+    task_statuses = relation_list_field()
+
+    class Meta:
+        model = Project
+        fields = [*TIMESTAMPS, *PROJECT_FIELDS, "project_status_id", *PROJECT_RELATIONS]
+
+    get_team = get_asset_types = get_task_types = get_task_statuses = staticmethod(_no_value)
+
+
+def id_list_field():
+    return serializers.ListField(child=serializers.UUIDField(), required=False, allow_null=True,
+                                 max_length=10_000)
+
+
+class ProjectInputSerializer(serializers.ModelSerializer):
+    project_status_id = serializers.PrimaryKeyRelatedField(
+        source="project_status", queryset=ProjectStatus.objects.all(), required=False, allow_null=True)
+    team = id_list_field()
+    asset_types = id_list_field()
+    task_types = id_list_field()
+    task_statuses = id_list_field()
+
+    class Meta:
+        model = Project
+        fields = [*PROJECT_FIELDS, "project_status_id", *PROJECT_RELATIONS]
+        extra_kwargs = {"production_style": {"allow_null": True}}
+
+    validate_data = staticmethod(validate_storable_json)
+
+    def validate_production_style(self, value):
+        return value or "2d3d"  # Zou: a null style is 2d3d
+
+
+# Entities ---------------------------------------------------------------------------------------------
+
+ENTITY_FIELDS = ["name", "code", "description", "nb_frames", "canceled", "data", "shotgun_id"]
+
+
+class EntitySerializer(ZouModelSerializer):
+    """`type` is the entity's base type: "Shot", "Sequence", "Episode", ... or "Asset" (Zou's
+    get_base_entity_type_name)."""
+
+    project_id = serializers.UUIDField(read_only=True)
+    entity_type_id = serializers.UUIDField(read_only=True)
+    parent_id = serializers.UUIDField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Entity
+        fields = [*TIMESTAMPS, *ENTITY_FIELDS, "project_id", "entity_type_id", "parent_id"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_type(self, obj) -> str:
+        name = obj.entity_type.name
+        return name if name in TEMPORAL_ENTITY_TYPES else "Asset"
+
+
+class EntityInputSerializer(serializers.ModelSerializer):
+    project_id = serializers.PrimaryKeyRelatedField(source="project", queryset=Project.objects.all())
+    entity_type_id = serializers.PrimaryKeyRelatedField(source="entity_type", queryset=EntityType.objects.all())
+    parent_id = serializers.PrimaryKeyRelatedField(source="parent", queryset=Entity.objects.all(),
+                                                   required=False, allow_null=True)
+
+    class Meta:
+        model = Entity
+        fields = [*ENTITY_FIELDS, "project_id", "entity_type_id", "parent_id"]
+        validators = []  # uniqueness is the database's (a 400 with Zou's message)
+
+    validate_data = staticmethod(validate_storable_json)
+
+
+# Tasks ------------------------------------------------------------------------------------------------
+
+TASK_FIELDS = ["name", "description", "priority", "difficulty", "estimation", "completion_rate",
+               "retake_count", "sort_order", "start_date", "due_date", "real_start_date", "end_date",
+               "done_date", "last_comment_date", "nb_assets_ready", "nb_drawings", "data", "shotgun_id"]
+TASK_READ_ONLY = ["duration"]
+
+
+class TaskSerializer(RelationListsMixin, ZouModelSerializer):
+    zou_type = "Task"
+    relation_fields = ("assignees",)
+    project_id = serializers.UUIDField(read_only=True)
+    task_type_id = serializers.UUIDField(read_only=True)
+    task_status_id = serializers.UUIDField(read_only=True)
+    entity_id = serializers.UUIDField(read_only=True)
+    assigner_id = serializers.UUIDField(read_only=True, allow_null=True)
+    assignees = relation_list_field()
+
+    class Meta:
+        model = Task
+        fields = [*TIMESTAMPS, *TASK_FIELDS, *TASK_READ_ONLY, "project_id", "task_type_id", "task_status_id",
+                  "entity_id", "assigner_id", "assignees"]
+
+    get_assignees = staticmethod(_no_value)
+
+
+class TaskInputSerializer(serializers.ModelSerializer):
+    """`duration` is not writable: it is the sum of the task's time spent."""
+
+    project_id = serializers.PrimaryKeyRelatedField(source="project", queryset=Project.objects.all())
+    task_type_id = serializers.PrimaryKeyRelatedField(source="task_type", queryset=TaskType.objects.all())
+    task_status_id = serializers.PrimaryKeyRelatedField(
+        source="task_status", queryset=TaskStatus.objects.all(), required=False, allow_null=True)
+    entity_id = serializers.PrimaryKeyRelatedField(source="entity", queryset=Entity.objects.select_related(
+        "entity_type"))
+    assigner_id = serializers.PrimaryKeyRelatedField(source="assigner", queryset=Person.objects.all(),
+                                                     required=False, allow_null=True)
+    assignees = id_list_field()
+
+    class Meta:
+        model = Task
+        fields = [*TASK_FIELDS, "project_id", "task_type_id", "task_status_id", "entity_id", "assigner_id",
+                  "assignees"]
+        validators = []  # uniqueness is the database's (a 400 with Zou's message)
+        extra_kwargs = {"estimation": {"min_value": 0}, "nb_drawings": {"min_value": 0}}
+
+    validate_data = staticmethod(validate_storable_json)
+
+
+class EntityUpdateInputSerializer(EntityInputSerializer):
+    """A PUT: `project_id` is ignored (an entity stays in its project, as in Zou)."""
+
+    project_id = None
+
+    class Meta(EntityInputSerializer.Meta):
+        fields = [name for name in EntityInputSerializer.Meta.fields if name != "project_id"]
+
+
+class TaskUpdateInputSerializer(TaskInputSerializer):
+    """A PUT: `project_id` is ignored (Zou strips it)."""
+
+    project_id = None
+
+    class Meta(TaskInputSerializer.Meta):
+        fields = [name for name in TaskInputSerializer.Meta.fields if name != "project_id"]

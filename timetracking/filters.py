@@ -1,0 +1,52 @@
+"""One FilterSet per list (Zou's generic column filters, config.filters): foreign keys as `<name>_id`,
+many-to-many relations (`team`, `assignees`) by one id."""
+
+from config.filters import ZouFilterSet
+from timetracking.models import Entity, EntityType, Project, Task, TaskStatus, TaskType
+
+TIMESTAMP_FIELDS = ["id", "created_at", "updated_at"]
+
+
+class ProjectFilterSet(ZouFilterSet):
+    class Meta:
+        model = Project
+        fields = [*TIMESTAMP_FIELDS, "name", "code", "shotgun_id", "has_avatar", "fps", "ratio", "resolution",
+                  "production_type", "production_style", "start_date", "end_date", "man_days", "nb_episodes",
+                  "project_status", "team", "asset_types", "task_types", "task_statuses"]
+
+
+class EntityTypeFilterSet(ZouFilterSet):
+    class Meta:
+        model = EntityType
+        fields = [*TIMESTAMP_FIELDS, "name", "short_name", "archived"]
+
+
+class TaskTypeFilterSet(ZouFilterSet):
+    class Meta:
+        model = TaskType
+        fields = [*TIMESTAMP_FIELDS, "name", "short_name", "color", "priority", "for_entity", "allow_timelog",
+                  "archived", "shotgun_id", "department"]
+
+
+class TaskStatusFilterSet(ZouFilterSet):
+    class Meta:
+        model = TaskStatus
+        fields = [*TIMESTAMP_FIELDS, "name", "short_name", "color", "priority", "is_done", "is_artist_allowed",
+                  "is_client_allowed", "is_retake", "is_feedback_request", "is_default", "is_wip", "for_concept",
+                  "archived", "shotgun_id"]
+
+
+class EntityFilterSet(ZouFilterSet):
+    class Meta:
+        model = Entity
+        fields = [*TIMESTAMP_FIELDS, "name", "code", "nb_frames", "canceled", "shotgun_id", "project",
+                  "entity_type", "parent"]
+
+
+class TaskFilterSet(ZouFilterSet):
+    class Meta:
+        model = Task
+        fields = [*TIMESTAMP_FIELDS, "name", "priority", "difficulty", "duration", "estimation",
+                  "completion_rate", "retake_count", "start_date", "due_date", "real_start_date", "end_date",
+                  "done_date", "nb_drawings", "shotgun_id", "project", "task_type", "task_status", "entity",
+                  "assigner", "assignees"]

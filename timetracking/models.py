@@ -1,0 +1,359 @@
+"""Productions and the time spent on them, in Zou's shapes (zou-api.md sections 3.2 and 8): projects, task
+types and statuses, entities (episodes, sequences, shots, assets), tasks, time spent and day-offs."""
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Func, Q
+
+from config.db import ZouModel
+from departments.models import hex_color_validator
+
+
+class ProductionType(models.TextChoices):
+    SHORT = "short", "Short"
+    FEATURE_FILM = "featurefilm", "Feature film"
+    TV_SHOW = "tvshow", "TV show"
+
+
+class ProductionStyle(models.TextChoices):
+    # gazu's list (new_project's docstring); Zou stores the code.
+    TWO_D = "2d", "2D"
+    THREE_D = "3d", "3D"
+    TWO_D_THREE_D = "2d3d", "2D/3D"
+    AR = "ar", "AR"
+    VFX = "vfx", "VFX"
+    STOP_MOTION = "stop-motion", "Stop motion"
+    MOTION_DESIGN = "motion-design", "Motion design"
+    ARCHVIZ = "archviz", "Archviz"
+    COMMERCIAL = "commercial", "Commercial"
+    CATALOG = "catalog", "Catalog"
+    IMMERSIVE = "immersive", "Immersive"
+    NFT = "nft", "NFT"
+    VIDEO_GAME = "video-game", "Video game"
+    VR = "vr", "VR"
+
+
+class ForEntity(models.TextChoices):
+    """What a task type applies to: assets of any asset type, or one of the temporal entity types."""
+
+    ASSET = "Asset", "Asset"
+    SHOT = "Shot", "Shot"
+    SEQUENCE = "Sequence", "Sequence"
+    EPISODE = "Episode", "Episode"
+    EDIT = "Edit", "Edit"
+    CONCEPT = "Concept", "Concept"
+
+
+# Entity types that are not asset types (Zou's "temporal" types and its two special ones).
+TEMPORAL_ENTITY_TYPES = ("Episode", "Sequence", "Shot", "Edit", "Concept")
+
+
+class ProjectStatus(ZouModel):
+    """Open or Closed; Zou creates the two on first use, and so does `services.project_status_open`."""
+
+    name = models.CharField(max_length=20, unique=True)
+    color = models.CharField(max_length=7, blank=True, default="", validators=[hex_color_validator])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "project statuses"
+
+    def __str__(self):
+        return self.name
+
+
+class EntityType(ZouModel):
+    """Episode, Sequence, Shot, or an asset type (Character, Prop, ...)."""
+
+    name = models.CharField(max_length=30, unique=True)
+    short_name = models.CharField(max_length=20, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_asset_type(self) -> bool:
+        return self.name not in TEMPORAL_ENTITY_TYPES
+
+
+class TaskType(ZouModel):
+    name = models.CharField(max_length=40, unique=True)
+    short_name = models.CharField(max_length=20, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    color = models.CharField(max_length=7, default="#FFFFFF", validators=[hex_color_validator])
+    priority = models.IntegerField(default=1)
+    for_entity = models.CharField(max_length=30, choices=ForEntity.choices, default=ForEntity.ASSET)
+    allow_timelog = models.BooleanField(default=True)
+    archived = models.BooleanField(default=False)
+    shotgun_id = models.IntegerField(null=True, blank=True)
+    department = models.ForeignKey(
+        "departments.Department", on_delete=models.PROTECT, null=True, blank=True, related_name="task_types"
+    )
+
+    class Meta:
+        ordering = ["priority", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TaskStatus(ZouModel):
+    """The flags drive a task's dates: `is_wip` starts it, `is_feedback_request` sets its feedback date
+    (`Task.end_date`), `is_done` its done date (see services.task_apply_status)."""
+
+    name = models.CharField(max_length=40)
+    short_name = models.CharField(max_length=10, unique=True)
+    description = models.TextField(blank=True, default="")
+    color = models.CharField(max_length=7, validators=[hex_color_validator])
+    priority = models.IntegerField(default=1)
+    is_done = models.BooleanField(default=False)
+    is_artist_allowed = models.BooleanField(default=True)
+    is_client_allowed = models.BooleanField(default=True)
+    is_retake = models.BooleanField(default=False)
+    is_feedback_request = models.BooleanField(default=False)
+    is_default = models.BooleanField(default=False)
+    is_wip = models.BooleanField(default=False)
+    for_concept = models.BooleanField(default=False)
+    archived = models.BooleanField(default=False)
+    shotgun_id = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["priority", "name"]
+        verbose_name_plural = "task statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="one_default_task_status"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Project(ZouModel):
+    name = models.CharField(max_length=80, unique=True)
+    code = models.CharField(max_length=80, null=True, blank=True)
+    description = models.TextField(blank=True, default="")
+    shotgun_id = models.IntegerField(null=True, blank=True)
+    data = models.JSONField(null=True, blank=True)
+    has_avatar = models.BooleanField(default=False)
+    # Zou keeps fps, ratio and resolution as short strings ("25", "16:9", "1920x1080").
+    fps = models.CharField(max_length=10, default="25")
+    ratio = models.CharField(max_length=10, default="16:9")
+    resolution = models.CharField(max_length=12, default="1920x1080")
+    production_type = models.CharField(max_length=20, choices=ProductionType.choices,
+                                       default=ProductionType.SHORT)
+    production_style = models.CharField(max_length=20, choices=ProductionStyle.choices,
+                                        default=ProductionStyle.TWO_D_THREE_D)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    man_days = models.IntegerField(null=True, blank=True)
+    nb_episodes = models.IntegerField(default=0)
+    project_status = models.ForeignKey(ProjectStatus, on_delete=models.PROTECT, related_name="projects")
+    team = models.ManyToManyField("people.Person", through="ProjectPersonLink", related_name="projects",
+                                  blank=True)
+    asset_types = models.ManyToManyField(EntityType, related_name="projects", blank=True)
+    task_types = models.ManyToManyField(TaskType, related_name="projects", blank=True)
+    task_statuses = models.ManyToManyField(TaskStatus, related_name="projects", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="project_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectPersonLink(models.Model):
+    """A person on a project's team. The person side protects: a plain person delete is refused while they
+    are on a team; a forced one removes the link (timetracking.services.person_time_data_delete)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="team_links")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="project_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["project", "person"], name="unique_project_person")]
+
+    def __str__(self):
+        return f"{self.person_id} on {self.project_id}"
+
+
+class Entity(ZouModel):
+    """An episode, sequence, shot or asset. `parent` is a shot's sequence and a sequence's episode."""
+
+    name = models.CharField(max_length=160)
+    code = models.CharField(max_length=160, null=True, blank=True)
+    description = models.TextField(blank=True, default="")
+    nb_frames = models.IntegerField(null=True, blank=True, validators=[MinValueValidator(0)])
+    canceled = models.BooleanField(default=False)
+    data = models.JSONField(null=True, blank=True)
+    shotgun_id = models.IntegerField(null=True, blank=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="entities")
+    entity_type = models.ForeignKey(EntityType, on_delete=models.PROTECT, related_name="entities")
+    # RESTRICT rather than PROTECT: a project's delete cascades to a sequence and its shots together.
+    parent = models.ForeignKey("self", on_delete=models.RESTRICT, null=True, blank=True, related_name="children")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [
+            # NULLs are distinct in a unique index: assets (no parent) get their own constraint.
+            models.UniqueConstraint(fields=["name", "project", "entity_type", "parent"],
+                                    condition=Q(parent__isnull=False), name="unique_entity_in_parent"),
+            models.UniqueConstraint(fields=["name", "project", "entity_type"],
+                                    condition=Q(parent__isnull=True), name="unique_entity_without_parent"),
+            models.CheckConstraint(condition=Q(nb_frames__isnull=True) | Q(nb_frames__gte=0),
+                                   name="entity_nb_frames_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Task(ZouModel):
+    """`duration` is the sum of the task's time spent (minutes), kept by the time-spent services in the same
+    transaction as each write; `end_date` is the feedback date and `done_date` the done date (section 8)."""
+
+    name = models.CharField(max_length=80, default="main")
+    description = models.TextField(blank=True, default="")
+    priority = models.IntegerField(default=0)
+    difficulty = models.IntegerField(default=3)
+    duration = models.FloatField(default=0)
+    estimation = models.FloatField(default=0)
+    completion_rate = models.IntegerField(default=0)
+    retake_count = models.IntegerField(default=0)
+    sort_order = models.IntegerField(default=0)
+    start_date = models.DateTimeField(null=True, blank=True)
+    due_date = models.DateTimeField(null=True, blank=True)
+    real_start_date = models.DateTimeField(null=True, blank=True)
+    end_date = models.DateTimeField(null=True, blank=True)
+    done_date = models.DateTimeField(null=True, blank=True)
+    last_comment_date = models.DateTimeField(null=True, blank=True)
+    nb_assets_ready = models.IntegerField(default=0)
+    nb_drawings = models.IntegerField(default=0)
+    data = models.JSONField(null=True, blank=True)
+    shotgun_id = models.IntegerField(null=True, blank=True)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    task_type = models.ForeignKey(TaskType, on_delete=models.PROTECT, related_name="tasks")
+    task_status = models.ForeignKey(TaskStatus, on_delete=models.PROTECT, related_name="tasks")
+    entity = models.ForeignKey(Entity, on_delete=models.RESTRICT, related_name="tasks")
+    assigner = models.ForeignKey("people.Person", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assigned_tasks")
+    assignees = models.ManyToManyField("people.Person", through="TaskPersonLink", related_name="tasks",
+                                       blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "project", "task_type", "entity"], name="unique_task"),
+            models.CheckConstraint(condition=Q(duration__gte=0), name="task_duration_not_negative"),
+            models.CheckConstraint(condition=Q(estimation__gte=0), name="task_estimation_not_negative"),
+            models.CheckConstraint(condition=Q(nb_drawings__gte=0), name="task_nb_drawings_not_negative"),
+        ]
+        indexes = [models.Index(fields=["project", "task_type"])]
+
+    def __str__(self):
+        return f"{self.entity_id} / {self.task_type_id} / {self.name}"
+
+
+class TaskPersonLink(models.Model):
+    """An assignment (Zou's `assignations` table). The person side protects, as for team links."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignee_links")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="task_links")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "person"], name="unique_task_assignee")]
+
+    def __str__(self):
+        return f"{self.person_id} on task {self.task_id}"
+
+
+class TimeSpent(ZouModel):
+    """Minutes a person spent on a task on one day (zou-api.md 3.2: the unit is minutes)."""
+
+    duration = models.FloatField()
+    date = models.DateField()
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="time_spents")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="time_spents")
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "task", "date"], name="unique_time_spent_per_day"),
+            models.CheckConstraint(condition=Q(duration__gt=0), name="time_spent_duration_positive"),
+        ]
+        indexes = [models.Index(fields=["person", "date"]), models.Index(fields=["date"])]
+
+    def __str__(self):
+        return f"{self.person_id} {self.date}: {self.duration} min"
+
+
+class DateRange(Func):
+    function = "daterange"
+    output_field = DateRangeField()
+
+
+class PostgresOnlyExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint on PostgreSQL, nothing elsewhere: the embedded SQLite of `make run` has no
+    EXCLUDE, and the day-off services check overlaps themselves under a row lock on the person anyway."""
+
+    def constraint_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(self, *args, **kwargs):
+        # Overlaps are checked by the services (with a readable message); model validation skips this.
+        return None
+
+
+class DayOff(ZouModel):
+    """A person's leave from `date` to `end_date`, both included. A person's day-offs never overlap."""
+
+    date = models.DateField()
+    end_date = models.DateField()
+    description = models.TextField(blank=True, default="")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="day_offs")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "day off"
+        verbose_name_plural = "day offs"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "date"], name="unique_day_off_start"),
+            models.CheckConstraint(condition=Q(end_date__gte=F("date")), name="day_off_end_after_start"),
+            PostgresOnlyExclusionConstraint(
+                name="day_offs_never_overlap",
+                expressions=[
+                    ("person", RangeOperators.EQUAL),
+                    (DateRange("date", "end_date", RangeBoundary(inclusive_lower=True, inclusive_upper=True)),
+                     RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "end_date"])]
+
+    def __str__(self):
+        return f"{self.person_id} off {self.date}..{self.end_date}"

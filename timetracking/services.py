@@ -1,0 +1,515 @@
+"""Every write of the time-tracking app: productions and their catalogs, tasks and the dates their statuses
+set, time spent (with `Task.duration` recomputed by the database in the same transaction), day-offs (never
+overlapping, removing the time spent on the days they cover), and what a forced person delete removes.
+
+Each service is keyword-only, takes the `acting_user`, and runs in one transaction."""
+
+import datetime as dt
+import math
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import OuterRef, ProtectedError, RestrictedError, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from config.errors import ApplicationError, Forbidden, field_error
+from people.models import Person
+from timetracking import selectors
+from timetracking.models import (
+    DayOff,
+    Entity,
+    EntityType,
+    ForEntity,
+    Project,
+    ProjectPersonLink,
+    ProjectStatus,
+    Task,
+    TaskPersonLink,
+    TaskStatus,
+    TaskType,
+    TimeSpent,
+)
+
+OPEN = "Open"
+CLOSED = "Closed"
+DAY_OFF_OVERLAP = "Day off already exists for this period"
+# PostgreSQL's SQLSTATE for an exclusion constraint violation.
+EXCLUSION_VIOLATION = "23P01"
+
+
+# Saving ---------------------------------------------------------------------------------------------
+
+def _integrity_error(exc: IntegrityError) -> ApplicationError:
+    if getattr(getattr(exc, "__cause__", None), "sqlstate", None) == EXCLUSION_VIOLATION:
+        return ApplicationError(DAY_OFF_OVERLAP)
+    text = str(exc).lower()
+    if "unique" in text or "duplicate" in text:
+        return ApplicationError("A record with the same unique values already exists.")
+    if "not null" in text or "not-null" in text:
+        return ApplicationError("A required field is missing.")
+    return ApplicationError("A value breaks a rule of the database.")
+
+
+def _save_validated(instance: models.Model) -> models.Model:
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise field_error(field if field != "__all__" else "body", messages[0]) from None
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise _integrity_error(exc) from None
+    return instance
+
+
+def _delete(instance: models.Model, *, linked_message: str) -> None:
+    try:
+        with transaction.atomic():
+            instance.delete()
+    except (ProtectedError, RestrictedError, IntegrityError):
+        raise ApplicationError(linked_message) from None
+
+
+def _assign(instance: models.Model, data: dict[str, Any]) -> None:
+    for field, value in data.items():
+        setattr(instance, field, value)
+
+
+def _rows_by_ids(model: type[models.Model], field: str, ids: Iterable) -> list:
+    """The rows whose ids a client listed, in one query; an unknown id is a 400 naming the field."""
+    wanted = list(dict.fromkeys(ids))
+    rows = {row.pk: row for row in model.objects.filter(pk__in=wanted)}
+    missing = [value for value in wanted if value not in rows]
+    if missing:
+        raise field_error(field, f"{field}: no {model._meta.verbose_name} with the id {missing[0]}.")
+    return [rows[value] for value in wanted]
+
+
+def _set_links(link_model, *, owner_field: str, owner, other_field: str, others: list) -> None:
+    """Replace an owner's links (a project's team, a task's assignees) by `others`, keeping those still there."""
+    keep = [other.pk for other in others]
+    link_model.objects.filter(**{owner_field: owner}).exclude(**{f"{other_field}__in": keep}).delete()
+    existing = set(link_model.objects.filter(**{owner_field: owner}).values_list(f"{other_field}_id", flat=True))
+    link_model.objects.bulk_create([link_model(**{owner_field: owner, other_field: other})
+                                    for other in others if other.pk not in existing])
+
+
+# Catalogs: project statuses, entity types, task types, task statuses --------------------------------
+
+def project_status_get_or_create(name: str = OPEN) -> ProjectStatus:
+    """Zou creates "Open" and "Closed" on first use; so do we (a flushed test database has neither)."""
+    status, _ = ProjectStatus.objects.get_or_create(name=name)
+    return status
+
+
+def entity_type_get_or_create(name: str) -> EntityType:
+    entity_type, _ = EntityType.objects.get_or_create(name=name)
+    return entity_type
+
+
+CATALOG_MODELS = (EntityType, TaskType, TaskStatus)
+
+
+def _check_task_type_name_free(name, *, exclude_pk=None) -> None:
+    if name is not None and TaskType.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise field_error("name", "A task type with similar name already exists")
+
+
+def _single_default_status(instance: TaskStatus) -> None:
+    # Zou keeps one default status: setting a new one unsets the previous one.
+    if instance.is_default:
+        TaskStatus.objects.filter(is_default=True).exclude(pk=instance.pk).update(is_default=False)
+
+
+@transaction.atomic
+def catalog_create(*, acting_user, model: type[models.Model], data: dict[str, Any]) -> models.Model:
+    assert model in CATALOG_MODELS
+    if model is TaskType:
+        _check_task_type_name_free(data.get("name"))
+    instance = model(**data)
+    return catalog_save(acting_user=acting_user, instance=instance)
+
+
+@transaction.atomic
+def catalog_update(*, acting_user, instance: models.Model, data: dict[str, Any]) -> models.Model:
+    if isinstance(instance, TaskType) and "name" in data:
+        _check_task_type_name_free(data["name"], exclude_pk=instance.pk)
+    _assign(instance, data)
+    return catalog_save(acting_user=acting_user, instance=instance)
+
+
+@transaction.atomic
+def catalog_save(*, acting_user, instance: models.Model) -> models.Model:
+    """Save a catalog row already filled in (the API's writes and the admin's forms)."""
+    if isinstance(instance, TaskStatus):
+        _single_default_status(instance)
+    return _save_validated(instance)
+
+
+@transaction.atomic
+def catalog_delete(*, acting_user, instance: models.Model) -> None:
+    _delete(instance, linked_message=f"This {instance._meta.verbose_name} is still used and cannot be deleted.")
+
+
+# Projects -------------------------------------------------------------------------------------------
+
+PROJECT_RELATIONS = ("asset_types", "task_types", "task_statuses")
+RELATION_MODELS = {"asset_types": EntityType, "task_types": TaskType, "task_statuses": TaskStatus}
+
+
+def _project_relations(project: Project, relations: dict[str, Any]) -> None:
+    if relations.get("team") is not None:
+        team = _rows_by_ids(Person, "team", relations["team"])
+        _set_links(ProjectPersonLink, owner_field="project", owner=project, other_field="person", others=team)
+    for name in PROJECT_RELATIONS:
+        if relations.get(name) is not None:
+            getattr(project, name).set(_rows_by_ids(RELATION_MODELS[name], name, relations[name]))
+
+
+def _split_relations(data: dict[str, Any], names: Iterable[str]) -> tuple[dict, dict]:
+    relations = {name: data.pop(name) for name in list(data) if name in names}
+    return data, relations
+
+
+@transaction.atomic
+def project_create(*, acting_user, data: dict[str, Any]) -> Project:
+    data, relations = _split_relations(dict(data), ("team", *PROJECT_RELATIONS))
+    if data.get("project_status") is None:
+        data["project_status"] = project_status_get_or_create(OPEN)
+    project = _save_validated(Project(**data))
+    _project_relations(project, relations)
+    return project
+
+
+@transaction.atomic
+def project_update(*, acting_user, project: Project, data: dict[str, Any]) -> Project:
+    data, relations = _split_relations(dict(data), ("team", *PROJECT_RELATIONS))
+    if "project_status" in data and data["project_status"] is None:
+        data["project_status"] = project_status_get_or_create(OPEN)
+    _assign(project, data)
+    _save_validated(project)
+    _project_relations(project, relations)
+    return project
+
+
+@transaction.atomic
+def project_save(*, acting_user, project: Project) -> Project:
+    """Save a project already filled in (the admin's form)."""
+    if project.project_status_id is None:
+        project.project_status = project_status_get_or_create(OPEN)
+    return _save_validated(project)
+
+
+@transaction.atomic
+def project_delete(*, acting_user, project: Project, force: bool = False) -> None:
+    """Zou deletes closed projects only. A project with time spent needs `force`, which removes it too."""
+    if project.project_status.name != CLOSED:
+        raise ApplicationError("Only closed projects can be deleted")
+    if force:
+        TimeSpent.objects.filter(task__project=project).delete()
+    _delete(project, linked_message="Some data are still linked to given project.")
+
+
+# Entities -------------------------------------------------------------------------------------------
+
+def _check_project_access(acting_user, project: Project) -> None:
+    """Zou's check_manager_project_access: an admin, or a manager on the project's team."""
+    if acting_user is None:
+        return
+    if not selectors.project_qs_visible_to(viewer=acting_user).filter(pk=project.pk).exists():
+        raise Forbidden("You are not allowed to act on this project.")
+
+
+def _check_parent(entity: Entity) -> None:
+    parent = entity.parent
+    if parent is None:
+        return
+    if parent.project_id != entity.project_id:
+        raise field_error("parent_id", "The parent belongs to another project.")
+    ancestor, depth = parent, 0
+    while ancestor is not None and depth < 4:  # episode > sequence > shot: a short chain, never a loop
+        if ancestor.pk == entity.pk:
+            raise field_error("parent_id", "An entity cannot be its own ancestor.")
+        ancestor, depth = ancestor.parent, depth + 1
+
+
+@transaction.atomic
+def entity_create(*, acting_user, data: dict[str, Any]) -> Entity:
+    entity = Entity(**data)
+    _check_project_access(acting_user, entity.project)
+    _check_parent(entity)
+    return _save_validated(entity)
+
+
+@transaction.atomic
+def entity_update(*, acting_user, entity: Entity, data: dict[str, Any]) -> Entity:
+    data = {key: value for key, value in data.items() if key != "project"}  # an entity stays in its project
+    _assign(entity, data)
+    _check_parent(entity)
+    return _save_validated(entity)
+
+
+@transaction.atomic
+def entity_save(*, acting_user, entity: Entity) -> Entity:
+    """Save an entity already filled in (the admin's form)."""
+    _check_parent(entity)
+    return _save_validated(entity)
+
+
+@transaction.atomic
+def entity_delete(*, acting_user, entity: Entity) -> None:
+    _delete(entity, linked_message="Some data are still linked to given entity (tasks or children).")
+
+
+# Tasks ----------------------------------------------------------------------------------------------
+
+def _now() -> dt.datetime:
+    return timezone.now().replace(microsecond=0)
+
+
+def task_apply_status(task: Task, status: TaskStatus, *, previous_status_id) -> None:
+    """The dates a status change sets (zou-api.md 8): the first WIP status starts the task; a feedback-request
+    status sets the feedback date (`end_date`) and any other clears it; a done status sets `done_date` and any
+    other clears it. Re-applying the current status changes nothing."""
+    if status.pk == previous_status_id:
+        return
+    now = _now()
+    if status.is_wip and task.real_start_date is None:
+        task.real_start_date = now
+    task.end_date = now if status.is_feedback_request else None
+    task.done_date = now if status.is_done else None
+
+
+def _check_task_links(task: Task) -> None:
+    entity, task_type = task.entity, task.task_type
+    if entity.project_id != task.project_id:
+        raise field_error("entity_id", "The entity belongs to another project.")
+    # Zou: an "Asset" task type goes on assets; the others on the temporal type of their name.
+    if task_type.for_entity == ForEntity.ASSET:
+        fits = entity.entity_type.is_asset_type
+    else:
+        fits = entity.entity_type.name == task_type.for_entity
+    if not fits:
+        raise field_error("task_type_id", "Task type of the task does not match entity type.")
+
+
+def _default_task_status() -> TaskStatus:
+    status = TaskStatus.objects.filter(is_default=True).first()
+    if status is None:
+        status, _ = TaskStatus.objects.get_or_create(
+            short_name="todo", defaults={"name": "Todo", "color": "#f5f5f5", "is_default": True})
+    return status
+
+
+@transaction.atomic
+def task_create(*, acting_user, data: dict[str, Any]) -> Task:
+    data, relations = _split_relations(dict(data), ("assignees",))
+    if data.get("task_status") is None:
+        data["task_status"] = _default_task_status()
+    task = Task(**data)
+    _check_project_access(acting_user, task.project)
+    _check_task_links(task)
+    task_apply_status(task, task.task_status, previous_status_id=None)
+    _save_validated(task)
+    if relations.get("assignees") is not None:
+        _set_task_assignees(task, relations["assignees"])
+    return task
+
+
+def _set_task_assignees(task: Task, ids) -> None:
+    persons = _rows_by_ids(Person, "assignees", ids)
+    _set_links(TaskPersonLink, owner_field="task", owner=task, other_field="person", others=persons)
+
+
+@transaction.atomic
+def task_update(*, acting_user, task: Task, data: dict[str, Any]) -> Task:
+    data, relations = _split_relations(dict(data), ("assignees",))
+    data.pop("project", None)  # Zou strips project_id from a PUT
+    previous_status_id = task.task_status_id
+    _assign(task, data)
+    if "entity" in data or "task_type" in data:
+        _check_task_links(task)
+    task_apply_status(task, task.task_status, previous_status_id=previous_status_id)
+    _save_validated(task)
+    if relations.get("assignees") is not None:
+        _set_task_assignees(task, relations["assignees"])
+    return task
+
+
+@transaction.atomic
+def task_save(*, acting_user, task: Task) -> Task:
+    """Save a task already filled in (the admin's form): same checks and status dates as the API."""
+    previous_status_id = (Task.objects.filter(pk=task.pk).values_list("task_status_id", flat=True).first()
+                          if not task._state.adding else None)
+    _check_task_links(task)
+    task_apply_status(task, task.task_status, previous_status_id=previous_status_id)
+    return _save_validated(task)
+
+
+@transaction.atomic
+def task_delete(*, acting_user, task: Task, force: bool = False) -> None:
+    """A task with time spent is deleted only with `force`, which removes that time too."""
+    if force:
+        TimeSpent.objects.filter(task=task).delete()
+    _delete(task, linked_message="Some data are still linked to given task (time spent).")
+
+
+# Time spent -----------------------------------------------------------------------------------------
+
+def task_durations_refresh(task_ids: Iterable) -> None:
+    """`Task.duration` = the sum of its time spent, computed by the database in one UPDATE."""
+    task_ids = list(set(task_ids))
+    if not task_ids:
+        return
+    total = (TimeSpent.objects.filter(task=OuterRef("pk")).order_by().values("task")
+             .annotate(total=Sum("duration")).values("total"))
+    Task.objects.filter(pk__in=task_ids).update(
+        duration=Coalesce(Subquery(total, output_field=models.FloatField()), Value(0.0)))
+
+
+def _check_duration(duration) -> float:
+    if isinstance(duration, bool) or not isinstance(duration, (int, float)):
+        raise field_error("duration", "Duration must be a number of minutes.")
+    duration = float(duration)
+    if not math.isfinite(duration) or duration <= 0:
+        raise field_error("duration", "Duration must be positive.")
+    return duration
+
+
+def _move_last_presence(person_id, day: dt.date) -> None:
+    Person.objects.filter(pk=person_id).exclude(last_presence__gte=day).update(last_presence=day)
+
+
+@transaction.atomic
+def time_spent_set(*, acting_user, task: Task, person: Person, date: dt.date, duration, add: bool = False
+                   ) -> TimeSpent:
+    """Set (or with `add`, add to) the minutes a person spent on a task on a day; the row is created when
+    missing. Concurrent writes to one row are serialized by its row lock (or the unique constraint)."""
+    duration = _check_duration(duration)
+    lookup = {"task": task, "person": person, "date": date}
+    time_spent = TimeSpent.objects.select_for_update().filter(**lookup).first()
+    if time_spent is None:
+        try:
+            with transaction.atomic():
+                time_spent = TimeSpent.objects.create(duration=duration, **lookup)
+        except IntegrityError:  # created by a concurrent request since our read: update it instead
+            time_spent = TimeSpent.objects.select_for_update().get(**lookup)
+            time_spent.duration = time_spent.duration + duration if add else duration
+            time_spent.save(update_fields=["duration", "updated_at"])
+        else:
+            _move_last_presence(person.pk, date)
+    else:
+        time_spent.duration = time_spent.duration + duration if add else duration
+        time_spent.save(update_fields=["duration", "updated_at"])
+    task_durations_refresh([task.pk])
+    return time_spent
+
+
+@transaction.atomic
+def time_spent_update(*, acting_user, time_spent: TimeSpent, data: dict[str, Any]) -> TimeSpent:
+    old_task_id = time_spent.task_id
+    if "duration" in data:
+        data["duration"] = _check_duration(data["duration"])
+    _assign(time_spent, data)
+    _save_validated(time_spent)
+    task_durations_refresh([old_task_id, time_spent.task_id])
+    return time_spent
+
+
+@transaction.atomic
+def time_spent_delete(*, acting_user, time_spent: TimeSpent) -> None:
+    task_id = time_spent.task_id
+    time_spent.delete()
+    task_durations_refresh([task_id])
+
+
+def _time_spents_delete(queryset) -> None:
+    """Delete time spent rows and recompute the durations of the tasks they were on."""
+    task_ids = list(queryset.values_list("task_id", flat=True).distinct())
+    queryset.delete()
+    task_durations_refresh(task_ids)
+
+
+# Day-offs -------------------------------------------------------------------------------------------
+
+def _lock_person(person_id) -> None:
+    # Day-off writes of one person take turns, so two overlapping requests cannot both pass the check.
+    Person.objects.select_for_update().filter(pk=person_id).values_list("pk", flat=True).first()
+
+
+def _check_day_off(day_off: DayOff) -> None:
+    if day_off.date and day_off.end_date and day_off.end_date < day_off.date:
+        raise field_error("end_date", "The end date must be on or after the start date.")
+    overlapping = DayOff.objects.filter(person_id=day_off.person_id, date__lte=day_off.end_date,
+                                        end_date__gte=day_off.date).exclude(pk=day_off.pk)
+    if overlapping.exists():
+        raise ApplicationError(DAY_OFF_OVERLAP)
+
+
+def _clear_time_spent_of(day_off: DayOff) -> None:
+    _time_spents_delete(TimeSpent.objects.filter(person_id=day_off.person_id, date__gte=day_off.date,
+                                                 date__lte=day_off.end_date))
+
+
+@transaction.atomic
+def day_off_create(*, acting_user, data: dict[str, Any]) -> DayOff:
+    day_off = DayOff(**data)
+    if day_off.end_date is None:
+        day_off.end_date = day_off.date
+    _lock_person(day_off.person_id)
+    _check_day_off(day_off)
+    _save_validated(day_off)
+    _clear_time_spent_of(day_off)
+    return day_off
+
+
+@transaction.atomic
+def day_off_update(*, acting_user, day_off: DayOff, data: dict[str, Any]) -> DayOff:
+    previous_person_id = day_off.person_id
+    _assign(day_off, data)
+    for person_id in sorted({previous_person_id, day_off.person_id}, key=str):
+        _lock_person(person_id)
+    _check_day_off(day_off)
+    _save_validated(day_off)
+    _clear_time_spent_of(day_off)
+    return day_off
+
+
+@transaction.atomic
+def day_off_delete(*, acting_user, day_off: DayOff) -> None:
+    day_off.delete()
+
+
+# A forced person delete -----------------------------------------------------------------------------
+
+@transaction.atomic
+def person_time_data_delete(*, acting_user, person: Person) -> None:
+    """What a forced delete of `person` removes here: their time spent (the tasks' durations follow), their
+    day-offs, their assignments and team places; tasks they assigned keep no assigner."""
+    _time_spents_delete(TimeSpent.objects.filter(person=person))
+    DayOff.objects.filter(person=person).delete()
+    TaskPersonLink.objects.filter(person=person).delete()
+    ProjectPersonLink.objects.filter(person=person).delete()
+    Task.objects.filter(assigner=person).update(assigner=None)
+
+
+def parse_uuid_list(field: str, raw) -> list[uuid.UUID]:
+    """A list of ids as clients send them: ids or dicts with an `id` (gazu normalizes to ids)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise field_error(field, f"{field} must be a list of ids.")
+    ids = []
+    for item in raw:
+        value = item.get("id") if isinstance(item, dict) else item
+        try:
+            ids.append(uuid.UUID(str(value)))
+        except (ValueError, TypeError, AttributeError):
+            raise field_error(field, f"{field}: {str(value)[:60]!r} is not an id.") from None
+    return ids
