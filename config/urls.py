@@ -15,6 +15,7 @@ api_patterns = [
     re_path(r"^$", ApiRootView.as_view(), name="api-root"),
     # Before people's: its `data/persons/<pk>` pattern must not swallow time routes under data/persons/.
     path("", include("timetracking.api.urls")),
+    path("", include("audit.api.urls")),
     path("", include("people.api.urls")),
     path("", include("departments.api.urls")),
 ]

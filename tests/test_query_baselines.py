@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from audit.models import AuditEntry
 from departments import services as department_services
 from departments.models import Department, HardwareItem, SalaryScale, Software, Studio
 from people.models import DesktopLoginLog
@@ -28,6 +29,8 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/persons/{person}", "manager"): 2,
     ("/api/data/persons/{person}", "user"): 2,
     ("/api/data/persons/{person}/desktop-login-logs", "admin"): 3,
+    ("/api/data/persons/{person}/audit-logs", "admin"): 3,
+    ("/api/data/audit-logs", "admin"): 2,
     ("/api/data/user/desktop-login-logs", "user"): 2,
     ("/api/data/departments", "user"): 2,
     ("/api/data/departments/{department}", "user"): 2,
@@ -91,6 +94,11 @@ def add_rows(count: int, start: int, *, team=()) -> dict:
     return made
 
 
+def add_audit_rows(person, count: int) -> None:
+    AuditEntry.objects.bulk_create(AuditEntry(action="person.updated", target_type="person", target_id=str(person.pk),
+                                              changes={"phone": [str(i), str(i + 1)]}) for i in range(count))
+
+
 def count_queries(api, path: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = api.get(path)
@@ -107,6 +115,7 @@ def test_query_counts_hold_whatever_the_size(admin, manager, user):
     targets["salary_scale"] = SalaryScale.objects.first()
     for when in range(3):
         DesktopLoginLog.objects.create(person=user, date=dt.datetime(2024, 6, 1 + when, tzinfo=dt.UTC))
+    add_audit_rows(user, 3)
     small = {key: count_queries(callers[caller], path.format(**{k: v.pk for k, v in targets.items()}))
              for (path, caller) in BASELINES for key in [(path, caller)]}
 
@@ -114,6 +123,7 @@ def test_query_counts_hold_whatever_the_size(admin, manager, user):
     department_services.salary_scales_fill_missing()  # the list fills missing cells itself (Zou): not measured
     for when in range(10):
         DesktopLoginLog.objects.create(person=user, date=dt.datetime(2024, 7, 1 + when, tzinfo=dt.UTC))
+    add_audit_rows(user, 10)
     large = {key: count_queries(callers[caller], path.format(**{k: v.pk for k, v in targets.items()}))
              for (path, caller) in BASELINES for key in [(path, caller)]}
 

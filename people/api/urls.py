@@ -35,6 +35,7 @@ urlpatterns = [
              name="person-avatar-download"),
     api_path(f"pictures/thumbnails/persons/{PERSON}", actions({"post": "upload_avatar"}),
              name="person-avatar-upload"),
+    api_path(f"data/persons/{PERSON}/audit-logs", actions({"get": "audit_logs"}), name="person-audit-logs"),
     api_path(f"data/persons/{PERSON}/desktop-login-logs",
              actions({"get": "desktop_login_logs", "post": "add_desktop_login_log"}),
              name="person-desktop-login-logs"),
