@@ -16,6 +16,7 @@ from departments.models import (
     Software,
     SoftwareDepartmentLink,
     Studio,
+    Team,
 )
 
 
@@ -88,6 +89,15 @@ class StudioAdmin(CatalogAdmin):
     list_display = ["name", "color", "archived"]
     list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name"]
+
+
+@admin.register(Team)
+class TeamAdmin(CatalogAdmin):
+    permission_keys = catalog_keys("teams.view", "teams.change")
+    sidebar_icon = "groups"
+    list_display = ["name", "description", "archived"]
+    list_filter = [("archived", BooleanRadioFilter)]
+    search_fields = ["name", "description"]
 
 
 @admin.register(Software)

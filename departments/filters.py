@@ -1,5 +1,5 @@
 from config.filters import ZouFilterSet
-from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio
+from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio, Team
 
 
 class DepartmentFilterSet(ZouFilterSet):
@@ -12,6 +12,12 @@ class StudioFilterSet(ZouFilterSet):
     class Meta:
         model = Studio
         fields = ["id", "name", "color", "archived", "created_at", "updated_at"]
+
+
+class TeamFilterSet(ZouFilterSet):
+    class Meta:
+        model = Team
+        fields = ["id", "name", "archived", "created_at", "updated_at"]
 
 
 class SoftwareFilterSet(ZouFilterSet):

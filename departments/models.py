@@ -44,6 +44,20 @@ class Department(ZouModel):
         return self.name
 
 
+class Team(ZouModel):
+    """A working group across departments (a show's crew, a task force); people join it from their record."""
+
+    name = models.CharField(max_length=80, unique=True)
+    description = models.TextField(blank=True, default="")
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Software(ZouModel):
     name = models.CharField(max_length=40, unique=True)
     short_name = models.CharField(max_length=20)

@@ -107,6 +107,8 @@ COLUMNS = (
     Column("manager_id", model_name="manager", safe=True, write=PRIVILEGED, filter=DETAILS, admin_form=True),
     # Written through the person services and the admin's membership inline.
     Column("departments", safe=True, minimal=8, write=PRIVILEGED, filter=PUBLIC),
+    # Written by the team actions (/api/actions/persons/<id>/teams/...), not by a person's PUT.
+    Column("teams", safe=True),
     # Never serialized, written or filtered (zou-api.md 3.1): secrets, the lockout counters, and Django's
     # own `last_login` bookkeeping.
     Column("password"),

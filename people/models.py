@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 
 from config.db import ZouModel
 from config.errors import ApplicationError
-from departments.models import Department, Position, Seniority, Studio
+from departments.models import Department, Position, Seniority, Studio, Team
 
 
 class Role(models.TextChoices):
@@ -161,6 +161,7 @@ class Person(AbstractBaseUser, ZouModel):
     departments = models.ManyToManyField(
         Department, through="PersonDepartment", related_name="persons", blank=True
     )
+    teams = models.ManyToManyField(Team, through="PersonTeam", related_name="persons", blank=True)
 
     objects = PersonManager()
 
@@ -262,6 +263,20 @@ class PersonDepartment(models.Model):
 
     def __str__(self):
         return f"{self.person_id} in {self.department_id}"
+
+
+class PersonTeam(models.Model):
+    """Membership of a person in a team; a team with members cannot be deleted."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="team_memberships")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "team"], name="unique_person_team")]
+
+    def __str__(self):
+        return f"{self.person} in {self.team}"
 
 
 class TokenKind(models.TextChoices):

@@ -38,6 +38,7 @@ PEOPLE_PERMISSIONS = {
     "persons.change_privileged_fields": ADMIN,  # role, active, departments, employment terms, ...
     "persons.delete": ADMIN,
     "persons.manage_departments": ADMIN,
+    "persons.manage_teams": ADMIN,
     "persons.set_password": ADMIN,
     "persons.invite": ADMIN,
     "persons.disable_two_factor": ADMIN,

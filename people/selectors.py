@@ -5,7 +5,7 @@ import enum
 from django.db.models import QuerySet
 
 from people.columns import MINIMAL_COLUMNS, PUBLIC_FILTER_FIELDS
-from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus, Role
+from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus, PersonTeam, Role
 
 
 class PersonView(enum.Enum):
@@ -29,15 +29,18 @@ def person_list_qs(*, viewer: Person, view: PersonView) -> QuerySet[Person]:
     return queryset
 
 
-def person_attach_department_ids(persons) -> list[Person]:
-    """Load every listed person's department ids in one query, without building Department objects."""
+def person_attach_relation_ids(persons) -> list[Person]:
+    """Load every listed person's department and team ids (`departments_ids`, `teams_ids`) in one query each,
+    without building Department or Team objects."""
     persons = list(persons)
-    by_person: dict = {person.pk: [] for person in persons}
-    memberships = PersonDepartment.objects.filter(person_id__in=list(by_person)).order_by("created_at", "id")
-    for person_id, department_id in memberships.values_list("person_id", "department_id"):
-        by_person[person_id].append(str(department_id))
-    for person in persons:
-        person.department_ids = by_person[person.pk]
+    for attribute, model, column in (("departments_ids", PersonDepartment, "department_id"),
+                                     ("teams_ids", PersonTeam, "team_id")):
+        by_person: dict = {person.pk: [] for person in persons}
+        memberships = model.objects.filter(person_id__in=list(by_person)).order_by("created_at", "id")
+        for person_id, linked_id in memberships.values_list("person_id", column):
+            by_person[person_id].append(str(linked_id))
+        for person in persons:
+            setattr(person, attribute, by_person[person.pk])
     return persons
 
 
@@ -56,10 +59,18 @@ def person_filter_fields_for(*, viewer: Person, all_fields: frozenset[str]) -> f
 
 
 def person_department_ids(person: Person) -> list[str]:
-    attached = getattr(person, "department_ids", None)
+    attached = getattr(person, "departments_ids", None)
     if attached is None:
         return [str(pk) for pk in PersonDepartment.objects.filter(person=person).order_by(
             "created_at", "id").values_list("department_id", flat=True)]
+    return attached
+
+
+def person_team_ids(person: Person) -> list[str]:
+    attached = getattr(person, "teams_ids", None)
+    if attached is None:
+        return [str(pk) for pk in PersonTeam.objects.filter(person=person).order_by(
+            "created_at", "id").values_list("team_id", flat=True)]
     return attached
 
 

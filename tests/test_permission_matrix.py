@@ -31,7 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from departments import services as department_services
-from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio
+from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio, Team
 from people.models import Person, Role
 from people.services.avatars import person_set_avatar
 from people.services.persons import person_add_department
@@ -85,6 +85,13 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("person-department-add", "POST", SELF): (201, 403, 403, 403, 403, 403, 403, 401),
     ("person-department-remove", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
     ("person-department-remove", "DELETE", SELF): (204, 403, 403, 403, 403, 403, 403, 401),
+    # Teams (issue 7, seed 004): the catalog is read by anyone, written by admins; so are memberships.
+    ("person-team", "POST", OTHER): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("person-team", "POST", SELF): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("person-team", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("person-team", "DELETE", SELF): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("person-teams-assign-all", "POST", OTHER): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("person-teams-remove-all", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
     ("person-change-password", "POST", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
     ("person-change-password", "POST", SELF): (200, 403, 403, 403, 403, 403, 403, 401),
     ("person-invite", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
@@ -126,6 +133,11 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("departments-hardware-items", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
     ("departments-remove-hardware-item", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
     # Studios and software: read by anyone, written by admins.
+    ("teams-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("teams-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("teams-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("teams-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("teams-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
     ("studios-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("studios-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
     ("studios-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
@@ -232,6 +244,10 @@ class World:
     @cached_property
     def hardware_item(self) -> HardwareItem:
         return HardwareItem.objects.create(name="Tablet", short_name="tab")
+
+    @cached_property
+    def team(self) -> Team:
+        return Team.objects.create(name="Pilot crew")
 
     @cached_property
     def studio(self) -> Studio:
@@ -356,6 +372,10 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("person-department-add", "POST"): lambda w, t: Call(
         {"person_id": w.person(t).pk}, data={"department_id": str(w.department.pk)}),
     ("person-department-remove", "DELETE"): _with_department,
+    ("person-team", "POST"): lambda w, t: Call({"person_id": w.person(t).pk, "team_id": w.team.pk}),
+    ("person-team", "DELETE"): lambda w, t: Call({"person_id": w.person(t).pk, "team_id": w.team.pk}),
+    ("person-teams-assign-all", "POST"): lambda w, t: Call({"person_id": w.person(t).pk}),
+    ("person-teams-remove-all", "DELETE"): lambda w, t: Call({"person_id": w.person(t).pk}),
     ("person-change-password", "POST"): lambda w, t: Call(
         {"person_id": w.person(t).pk}, data={"password": NEW_PASSWORD, "password_2": NEW_PASSWORD}),
     ("person-invite", "GET"): lambda w, t: Call({"person_id": w.person(t).pk}),
@@ -389,6 +409,11 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("departments-hardware-items", "POST"): lambda w, t: Call(
         {"pk": w.department.pk}, data={"hardware_item_id": str(w.hardware_item.pk)}),
     ("departments-remove-hardware-item", "DELETE"): lambda w, t: Call(_linked_hardware_item(w)),
+    ("teams-list", "GET"): lambda w, t: Call(),
+    ("teams-list", "POST"): lambda w, t: Call(data={"name": "Lookdev task force", "description": "Show 2"}),
+    ("teams-detail", "GET"): _detail("team"),
+    ("teams-detail", "PUT"): lambda w, t: Call({"pk": w.team.pk}, data={"description": "Season 2"}),
+    ("teams-detail", "DELETE"): _detail("team"),
     ("studios-list", "GET"): lambda w, t: Call(),
     ("studios-list", "POST"): lambda w, t: Call(data={"name": "Montreal", "color": "#112233"}),
     ("studios-detail", "GET"): _detail("studio"),

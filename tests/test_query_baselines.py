@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from departments import services as department_services
-from departments.models import Department, HardwareItem, SalaryScale, Software, Studio
+from departments.models import Department, HardwareItem, SalaryScale, Software, Studio, Team
 from people.models import DesktopLoginLog
 from tests.conftest import client_for, make_person
 from tests.timetracking.factories import TaskFactory, TaskStatusFactory, TaskTypeFactory
@@ -38,6 +38,8 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/departments/hardware-items", "admin"): 2,
     ("/api/data/departments/{department}/software-licenses", "admin"): 3,
     ("/api/data/departments/{department}/hardware-items", "admin"): 3,
+    ("/api/data/teams", "user"): 2,
+    ("/api/data/teams/{team}", "user"): 2,
     ("/api/data/studios", "user"): 2,
     ("/api/data/studios/{studio}", "user"): 2,
     ("/api/data/softwares", "user"): 2,
@@ -86,6 +88,7 @@ def add_rows(count: int, start: int, *, team=()) -> dict:
                                                            hardware_item_id=item.pk)
         made = {"person": person, "department": department, "software": software, "hardware_item": item,
                 "studio": Studio.objects.create(name=f"Studio {i}", color="#123456"),
+                "team": Team.objects.create(name=f"Team {i}"),
                 "organisation": department_services.organisation_get_or_create()}
         task = TaskFactory(task_type=TaskTypeFactory(department=department), task_status=TaskStatusFactory(),
                            entity__project__team=[*team, person], assignees=[*team, person])

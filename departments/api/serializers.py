@@ -10,6 +10,7 @@ from departments.models import (
     Software,
     SoftwareDepartmentLink,
     Studio,
+    Team,
 )
 
 TIMESTAMPS = ["id", "type", "created_at", "updated_at"]
@@ -41,6 +42,20 @@ class StudioInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Studio
         fields = ["name", "color", "archived"]
+
+
+class TeamSerializer(ZouModelSerializer):
+    zou_type = "Team"
+
+    class Meta:
+        model = Team
+        fields = [*TIMESTAMPS, "name", "description", "archived"]
+
+
+class TeamInputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["name", "description", "archived"]
 
 
 SOFTWARE_FIELDS = ["name", "short_name", "archived", "version", "file_extension", "secondary_extensions",

@@ -13,8 +13,9 @@ from departments.filters import (
     SalaryScaleFilterSet,
     SoftwareFilterSet,
     StudioFilterSet,
+    TeamFilterSet,
 )
-from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio
+from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio, Team
 
 
 class CatalogViewSet(ZouCrudViewSet):
@@ -144,6 +145,15 @@ class StudioViewSet(CatalogViewSet):
     output_serializer_class = s.StudioSerializer
     input_serializer_class = s.StudioInputSerializer
     required_permissions = catalog_permissions("studios.view", "studios.change")
+
+
+@extend_schema_view(**zou_crud_schema(s.TeamSerializer, s.TeamInputSerializer, name="teams"))
+class TeamViewSet(CatalogViewSet):
+    model = Team
+    filterset_class = TeamFilterSet
+    output_serializer_class = s.TeamSerializer
+    input_serializer_class = s.TeamInputSerializer
+    required_permissions = catalog_permissions("teams.view", "teams.change")
 
 
 @extend_schema_view(**zou_crud_schema(s.SoftwareSerializer, s.SoftwareInputSerializer, name="software"))

@@ -5,12 +5,12 @@ import gc
 from functools import lru_cache
 
 from django.db import connection, connections
-from django.db.models import OuterRef, TextField
+from django.db.models import OuterRef, TextField, Value
 from django.db.models.functions import Cast
 
 from config.rows import Computed, RowPlan
 from people.api.serializers import MINIMAL_FIELDS, SAFE_FIELDS
-from people.models import Person, PersonDepartment
+from people.models import Person, PersonDepartment, PersonTeam
 from people.selectors import PersonView
 
 
@@ -22,19 +22,29 @@ def _full_name(first_name: str, last_name: str) -> str:
     return first_name or last_name
 
 
+# The links a person's form lists as ids when relations are asked for: key -> (membership model, id column).
+# The minimal form carries departments only.
+RELATIONS = {"departments": (PersonDepartment, "department_id"), "teams": (PersonTeam, "team_id")}
+
+
 @lru_cache(maxsize=16)
 def person_row_plan(view: PersonView, *, relations: bool, in_sql: bool) -> RowPlan:
     keys = list(SAFE_FIELDS if view is PersonView.SAFE else MINIMAL_FIELDS)
     if view is PersonView.SAFE and not relations:
-        keys.remove("departments")  # the safe form shows departments only with relations
+        keys = [key for key in keys if key not in RELATIONS]  # the safe form lists links only with relations
     return RowPlan(
         Person, keys, constants={"type": "Person"}, in_sql=in_sql,
         computed={
             "full_name": Computed(("first_name", "last_name"), _full_name),
-            # Filled in by `_attach_departments` when relations are asked for, in place to keep key order.
-            "departments": Computed((), list),
+            # Filled in by `_attach_relations` when relations are asked for, in place to keep key order.
+            **{key: Computed((), list) for key in RELATIONS},
         },
     )
+
+
+def _relation_keys(view: PersonView) -> tuple[str, ...]:
+    keys = SAFE_FIELDS if view is PersonView.SAFE else MINIMAL_FIELDS
+    return tuple(key for key in RELATIONS if key in keys)
 
 
 def _in_sql() -> bool:
@@ -65,69 +75,80 @@ def _person_rows(queryset, *, view: PersonView, relations: bool) -> list[dict]:
         ids = list(queryset.values_list("pk", flat=True))
         if not ids:
             return []
+        relation_keys = _relation_keys(view)
+        first = -len(relation_keys)
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(_page_rows_sql(view), [ids])
             by_id = {}
             for values in cursor.fetchall():
                 row = build(values)
-                row["departments"] = values[-1]
+                row.update(zip(relation_keys, values[first:], strict=True))
                 by_id[row["id"]] = row
         # A person deleted between the two reads is simply not on the page.
         return [by_id[key] for key in map(str, ids) if key in by_id]
     rows = [build(values) for values in (plan.fetch(queryset) if in_sql else plan.values_list(queryset))]
     if relations and rows:
         # A whole list: one plain query of memberships costs the database less than a subquery per person.
-        _attach_departments(rows, persons=queryset.values("pk"), in_sql=in_sql)
+        _attach_relations(rows, persons=queryset.values("pk"), in_sql=in_sql, keys=_relation_keys(view))
     return rows
 
 
 @lru_cache(maxsize=4)
 def _page_rows_sql(view: PersonView) -> str:
-    """`SELECT <the safe or minimal row, with department ids> FROM person WHERE id = ANY(%s)`, compiled once."""
+    """`SELECT <the safe or minimal row, with the ids of its relations> FROM person WHERE id = ANY(%s)`,
+    compiled once."""
     plan = person_row_plan(view, relations=True, in_sql=True)
-    query = plan.values_list(Person.objects.order_by(), department_ids=_department_ids_array()).query
+    arrays = {f"{key}_ids": _ids_array(key) for key in _relation_keys(view)}
+    query = plan.values_list(Person.objects.order_by(), **arrays).query
     sql, params = query.sql_with_params()
     # No parameters, no WHERE or ORDER BY of its own: the page's condition is appended as is.
     assert not params and sql.endswith('FROM "people_person"'), sql
     return f'{sql} WHERE "people_person"."id" = ANY(%s)'
 
 
-def _department_ids_array():
-    """A person's department ids as a text array, in membership order (PostgreSQL only)."""
+def _ids_array(key: str):
+    """A person's ids of one relation as a text array, in membership order (PostgreSQL only)."""
     from django.contrib.postgres.expressions import ArraySubquery
 
-    memberships = PersonDepartment.objects.filter(person_id=OuterRef("pk")).order_by("created_at", "id")
-    return ArraySubquery(memberships.values(text=Cast("department_id", TextField())))
+    model, column = RELATIONS[key]
+    memberships = model.objects.filter(person_id=OuterRef("pk")).order_by("created_at", "id")
+    return ArraySubquery(memberships.values(text=Cast(column, TextField())))
 
 
-def with_department_ids(queryset):
-    """On PostgreSQL, each person's department ids (text, in membership order) read in the same query."""
-    return queryset.annotate(department_ids=_department_ids_array()) if _in_sql() else queryset
+def with_relation_ids(queryset):
+    """On PostgreSQL, each person's department and team ids (text, in membership order) read in the same
+    query, as `departments_ids` and `teams_ids`."""
+    if not _in_sql():
+        return queryset
+    return queryset.annotate(**{f"{key}_ids": _ids_array(key) for key in RELATIONS})
 
 
 def person_row(person: Person, *, view: PersonView, relations: bool) -> dict:
-    """One loaded person as a Zou dict; department ids come from `with_department_ids` when the person was
-    loaded with them, else from one query."""
+    """One loaded person as a Zou dict; relation ids come from `with_relation_ids` when the person was loaded
+    with them, else from one query."""
     plan = person_row_plan(view, relations=relations, in_sql=False)
     row = plan.build(plan.row_of(person))
     if relations:
-        attached = getattr(person, "department_ids", None)
-        if attached is not None:
-            row["departments"] = list(attached)
+        keys = _relation_keys(view)
+        if all(hasattr(person, f"{key}_ids") for key in keys):
+            row.update({key: list(getattr(person, f"{key}_ids")) for key in keys})
         else:
-            _attach_departments([row], persons=[person.pk], in_sql=False)
+            _attach_relations([row], persons=[person.pk], in_sql=False, keys=keys)
     return row
 
 
-def _attach_departments(rows: list[dict], *, persons, in_sql: bool) -> None:
-    memberships = PersonDepartment.objects.filter(person__in=persons).order_by("created_at", "id")
-    if in_sql:
-        pairs = memberships.values_list(Cast("person_id", TextField()), Cast("department_id", TextField()))
-    else:
-        pairs = ((str(person_id), str(department_id))
-                 for person_id, department_id in memberships.values_list("person_id", "department_id"))
-    by_person: dict[str, list[str]] = {}
-    for person_id, department_id in pairs:
-        by_person.setdefault(person_id, []).append(department_id)
+def _attach_relations(rows: list[dict], *, persons, in_sql: bool, keys: tuple[str, ...]) -> None:
+    """Every listed person's relation ids by one query (a UNION ALL of the membership tables)."""
+    parts = []
+    for key in keys:
+        model, column = RELATIONS[key]
+        person_id, linked_id = ((Cast("person_id", TextField()), Cast(column, TextField())) if in_sql
+                                else ("person_id", column))
+        parts.append(model.objects.filter(person__in=persons).order_by()
+                     .values_list(Value(key), person_id, linked_id, "created_at", "id"))
+    memberships = parts[0].union(*parts[1:], all=True).order_by("created_at", "id")
+    by_person: dict[tuple[str, str], list[str]] = {}
+    for key, person_id, linked_id, _, _ in memberships:
+        by_person.setdefault((key, str(person_id)), []).append(str(linked_id))
     for row in rows:
-        row["departments"] = by_person.get(row["id"], [])
+        row.update({key: by_person.get((key, row["id"]), []) for key in keys})

@@ -16,7 +16,7 @@ from people.models import (
     Role,
     TwoFactorMethod,
 )
-from people.selectors import person_department_ids
+from people.selectors import person_department_ids, person_team_ids
 
 
 class _PersonOutput(ZouModelSerializer):
@@ -31,18 +31,24 @@ class _PersonOutput(ZouModelSerializer):
 
 
 class PersonSafeSerializer(_PersonOutput):
-    """Every column but the secrets; `departments` only when relations are asked for."""
+    """Every column but the secrets; `departments` and `teams` only when relations are asked for."""
 
     manager_id = serializers.UUIDField(read_only=True, allow_null=True)
+    teams = serializers.SerializerMethodField()
 
     class Meta:
         model = Person
         fields = SAFE_FIELDS
 
+    @extend_schema_field({"type": "array", "items": {"type": "string", "format": "uuid"}})
+    def get_teams(self, person) -> list[str]:
+        return person_team_ids(person) if self.context.get("relations") else []
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if not self.context.get("relations"):
             data.pop("departments", None)
+            data.pop("teams", None)
         return data
 
 

@@ -19,6 +19,13 @@ urlpatterns = [
              name="person-department-add"),
     api_path(rf"actions/persons/{PERSON}/departments/(?P<department_id>[^/]+)",
              actions({"delete": "remove_department"}), name="person-department-remove"),
+    # `assign-all` and `remove-all` before the `<team_id>` pattern, which would take them for ids.
+    api_path(f"actions/persons/{PERSON}/teams/assign-all", actions({"post": "join_all_teams"}),
+             name="person-teams-assign-all"),
+    api_path(f"actions/persons/{PERSON}/teams/remove-all", actions({"delete": "leave_all_teams"}),
+             name="person-teams-remove-all"),
+    api_path(rf"actions/persons/{PERSON}/teams/(?P<team_id>[^/]+)",
+             actions({"post": "join_team", "delete": "leave_team"}), name="person-team"),
     api_path(f"actions/persons/{PERSON}/change-password", actions({"post": "set_password"}),
              name="person-change-password"),
     api_path(f"actions/persons/{PERSON}/invite", actions({"get": "invite"}), name="person-invite"),

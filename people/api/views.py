@@ -20,10 +20,10 @@ from config.permissions import ANY_PERSON
 from config.renderers import FastJSONRenderer
 from people import selectors
 from people.api import serializers as s
-from people.api.person_rows import person_row, person_rows, with_department_ids
+from people.api.person_rows import person_row, person_rows, with_relation_ids
 from people.filters import PersonFilterSet
 from people.models import Person
-from people.services import avatars, desktop_logins, passwords, persons, two_factor
+from people.services import avatars, desktop_logins, passwords, persons, teams, two_factor
 
 SUCCESS = inline_serializer("Success", {"success": serializers.BooleanField()})
 ERRORS = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
@@ -60,7 +60,7 @@ class PersonViewSet(ZouCrudViewSet):
     def get_queryset(self):
         queryset = selectors.person_qs_visible_to(viewer=self.request.user)
         if self.action == "retrieve":
-            return with_department_ids(queryset)
+            return with_relation_ids(queryset)
         if self.action == "update":
             return queryset.select_for_update()
         return queryset
@@ -137,6 +137,10 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         return person
     required_permissions = {
         "add_department": "persons.manage_departments",
+        "join_team": "persons.manage_teams",
+        "leave_team": "persons.manage_teams",
+        "join_all_teams": "persons.manage_teams",
+        "leave_all_teams": "persons.manage_teams",
         "remove_department": "persons.manage_departments",
         "set_password": "persons.set_password",
         "invite": "persons.invite",
@@ -168,6 +172,32 @@ class PersonActionViewSet(viewsets.GenericViewSet):
     def remove_department(self, request, person_id, department_id):
         person = self.get_object()
         persons.person_remove_department(acting_user=request.user, person=person, department_id=department_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Add a person to a team", request=None,
+                   responses={201: s.PersonSafeSerializer, **ERRORS})
+    def join_team(self, request, person_id, team_id):
+        person = self.get_object()
+        teams.person_join_team(acting_user=request.user, person=person, team_id=team_id)
+        person.refresh_from_db()
+        return Response(safe_person_with_departments(person), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Remove a person from a team", responses={204: None, **ERRORS})
+    def leave_team(self, request, person_id, team_id):
+        teams.person_leave_team(acting_user=request.user, person=self.get_object(), team_id=team_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(summary="Add a person to every team that is not archived", request=None,
+                   responses={201: s.PersonSafeSerializer, **ERRORS})
+    def join_all_teams(self, request, person_id):
+        person = self.get_object()
+        teams.person_join_all_teams(acting_user=request.user, person=person)
+        person.refresh_from_db()
+        return Response(safe_person_with_departments(person), status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Remove a person from every team", responses={204: None, **ERRORS})
+    def leave_all_teams(self, request, person_id):
+        teams.person_leave_all_teams(acting_user=request.user, person=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Set another person's password", request=s.SetPasswordSerializer,

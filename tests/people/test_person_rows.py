@@ -40,7 +40,7 @@ def odd_persons(db):
 
 def drf_bytes(queryset, view, relations, many=True):
     if many:
-        instances = selectors.person_attach_department_ids(queryset) if relations else list(queryset)
+        instances = selectors.person_attach_relation_ids(queryset) if relations else list(queryset)
     else:
         instances = queryset
     data = SERIALIZERS[view](instances, many=many, context={"relations": relations}).data
