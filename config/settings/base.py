@@ -267,3 +267,23 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Shared cache and throttling -------------------------------------------------------------------------------
+# Throttle counts and the sign-in failures of unknown identifiers must be seen by every worker process and
+# every host, so the cache is shared, never per-process memory: Redis when REDIS_URL is set (its keys
+# prefixed, beside Celery's), else a table of the database (people's migration 0003 creates it).
+if REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "roster",
+        # A Redis that stops answering costs a request about a second, not a hang (throttles then let it pass).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }}
+else:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "roster_cache",
+        # Past MAX_ENTRIES (300 by default) Django deletes a third of the table, live counts included.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }}
