@@ -287,3 +287,31 @@ else:
         # Past MAX_ENTRIES (300 by default) Django deletes a third of the table, live counts included.
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }}
+
+RATE_UNITS = frozenset({"s", "sec", "m", "min", "h", "hour", "d", "day"})
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate: `<requests>/<period>`, the period optionally counted (`5/hour`, `5/15min`)."""
+    value = os.environ.get(name, "").strip() or default
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period.lstrip("0123456789") not in RATE_UNITS:
+        raise ImproperlyConfigured(f"{name} must be a rate such as 10/min or 5/15min, got {value!r}")
+    return value
+
+
+# Per identifier first (an email, a desktop login, a person), whoever asks; per client address only
+# generously, since a whole studio behind one NAT address, or a render farm's gazu scripts, sign in from one.
+# The sign-in lockout (ROSTER_LOGIN_MAX_FAILURES) answers before the login throttles, which sit above it.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "login_identifier": env_rate("ROSTER_THROTTLE_LOGIN_IDENTIFIER", "30/min"),
+    "login_address": env_rate("ROSTER_THROTTLE_LOGIN_ADDRESS", "300/min"),
+    "reset_password_email": env_rate("ROSTER_THROTTLE_RESET_PASSWORD_EMAIL", "3/hour"),
+    "reset_password_address": env_rate("ROSTER_THROTTLE_RESET_PASSWORD_ADDRESS", "100/min"),
+    "change_password_person": env_rate("ROSTER_THROTTLE_CHANGE_PASSWORD_PERSON", "20/hour"),
+    "invite_person": env_rate("ROSTER_THROTTLE_INVITE_PERSON", "5/hour"),
+    "otp_identifier": env_rate("ROSTER_THROTTLE_OTP_IDENTIFIER", "5/min"),
+}
+# How many proxies append the client's address to X-Forwarded-For (1 behind deploy/nginx/roster.conf). With 0
+# the connection's own address counts, and a client-sent X-Forwarded-For is never believed.
+REST_FRAMEWORK["NUM_PROXIES"] = env_int("ROSTER_NUM_PROXIES", 0)
