@@ -315,3 +315,5 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
 # How many proxies append the client's address to X-Forwarded-For (1 behind deploy/nginx/roster.conf). With 0
 # the connection's own address counts, and a client-sent X-Forwarded-For is never believed.
 REST_FRAMEWORK["NUM_PROXIES"] = env_int("ROSTER_NUM_PROXIES", 0)
+# Failures on an identifier are forgotten after a day without one (for known and unknown identifiers alike).
+ROSTER_LOGIN_FAILURE_MEMORY_SECONDS = 24 * 3600
