@@ -162,7 +162,7 @@ class ResetPasswordView(APIView):
     def post(self, request):
         body = s.ResetPasswordRequestSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
-        passwords.password_reset_request(email=body.validated_data["email"])
+        passwords.password_reset_request_record(email=body.validated_data["email"])
         return Response({"success": "Reset token sent"})
 
     @extend_schema(summary="Set a new password with a reset token", request=s.ResetPasswordSerializer,
