@@ -58,7 +58,9 @@ class FixedWindowThrottle(SimpleRateThrottle):
         raise NotImplementedError
 
     def get_cache_key(self, request, view):
-        ident = self.throttle_ident(request, view)
+        return self.key_for(self.throttle_ident(request, view))
+
+    def key_for(self, ident: str | None) -> str | None:
         if ident is None:
             return None
         # Hashed: the cache holds no email address, and any identifier makes a valid key.
@@ -68,8 +70,13 @@ class FixedWindowThrottle(SimpleRateThrottle):
     def allow_request(self, request, view):
         if self.rate is None:
             return True
-        key = self.get_cache_key(request, view)
-        if key is None:
+        return self.allow_ident(self.throttle_ident(request, view))
+
+    def allow_ident(self, ident: str | None) -> bool:
+        """Count one request for `ident` and say whether it is within the rate (None: not counted). Outside
+        DRF (the admin's sign-in form) a caller counts with this directly."""
+        key = self.key_for(ident)
+        if self.rate is None or key is None:
             return True
         self.now = self.timer()
         window = int(self.now // self.duration)

@@ -75,3 +75,14 @@ class OtpIdentifierThrottle(FixedWindowThrottle):
             return f"person:{request.user.pk}"
         email = request.query_params.get("email") or _body_field(request, "email")
         return normalised_identifier(email)
+
+
+def session_sign_in_allowed(request, identifier) -> bool:
+    """The admin's sign-in form (people.backends.PersonBackend) counts in the login throttles too, so that it
+    is no way around them; both counts are taken, as for an API request. `request` may be None (a call to
+    `authenticate()` without one): then only the identifier is counted."""
+    by_address, by_identifier = LoginAddressThrottle(), LoginIdentifierThrottle()
+    allowed = [by_identifier.allow_ident(normalised_identifier(identifier))]
+    if request is not None:
+        allowed.append(by_address.allow_ident(by_address.get_ident(request) or None))
+    return all(allowed)

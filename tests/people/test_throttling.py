@@ -14,6 +14,7 @@ from django.core import mail
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections
+from django.test import Client
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -161,6 +162,17 @@ def test_the_address_is_the_connection_unless_a_proxy_is_trusted(db, rates, sett
         assert login(f"d{i}@example.com", HTTP_X_FORWARDED_FOR="spoofed, 10.0.0.3", **behind).status_code == 400
     assert_throttled(login("e@example.com", HTTP_X_FORWARDED_FOR="other-spoof, 10.0.0.3", **behind), most=60)
     assert login("f@example.com", HTTP_X_FORWARDED_FOR="10.0.0.4", **behind).status_code == 400
+
+
+def test_the_admin_sign_in_form_is_no_way_around_the_login_throttles(admin, rates):
+    rates(login_identifier="3/min")
+    form = Client()
+    for _ in range(3):
+        page = form.post("/admin/login/", {"username": admin.email, "password": "wrong", "next": "/admin/"})
+        assert page.status_code == 200  # the form again, with its error
+    refused = form.post("/admin/login/", {"username": admin.email, "password": PASSWORD, "next": "/admin/"})
+    assert refused.status_code == 200 and "_auth_user_id" not in form.session
+    assert_throttled(login(admin.email, PASSWORD), most=60)  # one count, whichever door
 
 
 def test_an_unreachable_cache_does_not_stop_sign_in(user, settings):
