@@ -1,4 +1,5 @@
-"""The throttles of the sign-in, password and invitation routes (rates: REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]).
+"""The throttles of the sign-in, password and invitation routes; their rates are named by scope in
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].
 
 Per identifier first, counted the same whether the identifier belongs to anyone or not (a throttle that only
 counted known addresses would tell which exist); per client address only generously. The sign-in lockout

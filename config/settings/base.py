@@ -277,7 +277,7 @@ if REDIS_URL:
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "roster",
-        # A Redis that stops answering costs a request about a second, not a hang (throttles then let it pass).
+        # A Redis that stops answering costs a request about a second, not a hang (throttles let it pass).
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }}
 else:

@@ -1,10 +1,10 @@
 """Sign-in: finding the person behind an email or desktop login, checking the password, and the lockout
 after repeated failures (which a wrong old password on a password change also counts toward).
 
-An identifier that belongs to no one gets the answers, the lockout and the work of a known one with a wrong
-password: its failures are counted in the shared cache under the rule a person's row follows, and every
-refusal, the lockout included, costs one password hash. Neither the answer nor its time tells which
-identifiers exist."""
+An identifier that belongs to no one gets the answers and the lockout of a known one with a wrong password:
+its failures are counted in the shared cache under the rule a person's row follows. Every refusal, the
+lockout included, costs one password hash, the bulk of its time, so neither the answer nor its time tells
+which identifiers exist."""
 
 import contextlib
 import datetime as dt

@@ -1,8 +1,8 @@
 """Issue 6, item 6: no account enumeration by the sign-in lockout or by the time a reset request takes.
 
 After five wrong passwords an existing account answered `too_many_failed_login_attemps` at once while an
-unknown identifier answered `{"login": false}` (after a password hash): now an unknown identifier is counted in
-the shared cache under the same rule, and gets the same answers, in the same order, at the same cost.
+unknown identifier answered `{"login": false}` (after a password hash): now an unknown identifier is counted
+in the shared cache under the same rule, and gets the same answers, in the same order, at the same cost.
 Asking for a reset link now does the same work for any address; a task does the lookup. Nothing is timed:
 the tests compare answers, hashes, SQL statements and queued tasks."""
 
@@ -55,7 +55,8 @@ def test_after_five_failures_an_unknown_identifier_answers_the_lockout_too(user)
 
 def test_spellings_of_one_identifier_count_together(user):
     def run(identifier):
-        spellings = [identifier, identifier.upper(), f"  {identifier} ", identifier.title(), identifier.swapcase()]
+        spellings = [identifier, identifier.upper(), f"  {identifier} ", identifier.title(),
+                     identifier.swapcase()]
         return [login(spelling)[1] for spelling in [*spellings, identifier.capitalize()]]
 
     known, unknown = run(KNOWN), run(UNKNOWN)
@@ -89,7 +90,7 @@ def test_a_failure_a_day_old_is_forgotten_alike(user, later):
     assert [i for i, (_, body) in enumerate(known) if b"too_many" in body] == [9]
 
 
-# Reset-password: the same work for any address ----------------------------------------------------------------
+# Reset-password: the same work for any address --------------------------------------------------------------
 
 
 def statement_shapes(queries) -> list[str]:
@@ -104,7 +105,8 @@ def ask_reset(email, capture_on_commit):
             "tasks queued after the commit": len(queued)}, queued
 
 
-def test_asking_for_a_reset_link_does_the_same_work_for_any_address(user, bot, django_capture_on_commit_callbacks):
+def test_asking_for_a_reset_link_does_the_same_work_for_any_address(user, bot,
+                                                                    django_capture_on_commit_callbacks):
     # An existing address was looked up, given a token and an outbox email in the request (35 ms), an unknown
     # one only looked up (18 ms).
     gone = PersonFactory(first_name="Gone", active=False)

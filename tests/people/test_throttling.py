@@ -65,7 +65,7 @@ def assert_throttled(response, *, most: int) -> int:
     return wait
 
 
-# Reset-password ----------------------------------------------------------------------------------------------
+# Reset-password ---------------------------------------------------------------------------------------------
 
 
 def test_fifty_reset_requests_for_one_address_mail_it_three_times(user, django_capture_on_commit_callbacks):
@@ -118,7 +118,7 @@ def test_setting_the_new_password_is_throttled_per_address_only(db, rates):
     assert_throttled(ApiClient().put("/api/auth/reset-password", {}, format="json"), most=60)
 
 
-# Sign-in ------------------------------------------------------------------------------------------------------
+# Sign-in ----------------------------------------------------------------------------------------------------
 
 
 def test_the_login_throttle_sits_above_the_lockout(user):
@@ -159,7 +159,8 @@ def test_the_address_is_the_connection_unless_a_proxy_is_trusted(db, rates, sett
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     behind = {"REMOTE_ADDR": "127.0.0.1"}
     for i in range(2):
-        assert login(f"d{i}@example.com", HTTP_X_FORWARDED_FOR="spoofed, 10.0.0.3", **behind).status_code == 400
+        forwarded = login(f"d{i}@example.com", HTTP_X_FORWARDED_FOR="spoofed, 10.0.0.3", **behind)
+        assert forwarded.status_code == 400
     assert_throttled(login("e@example.com", HTTP_X_FORWARDED_FOR="other-spoof, 10.0.0.3", **behind), most=60)
     assert login("f@example.com", HTTP_X_FORWARDED_FOR="10.0.0.4", **behind).status_code == 400
 
@@ -184,7 +185,7 @@ def test_an_unreachable_cache_does_not_stop_sign_in(user, settings):
     assert login("nobody@example.com").json() == {"login": False}
 
 
-# Password changes and invitations ------------------------------------------------------------------------------
+# Password changes and invitations ---------------------------------------------------------------------------
 
 
 def change_password(api, *, confirmation=NEW_PASSWORD):
@@ -221,7 +222,7 @@ def test_only_those_allowed_to_invite_spend_the_budget(admin_api, user_api, db):
     assert admin_api.get(f"/api/actions/persons/{invited.pk}/invite").status_code == 200
 
 
-# The one-time-code routes' throttle (no such route is served yet) --------------------------------------------------
+# The one-time-code routes' throttle (no such route is served yet) -------------------------------------------
 
 
 def test_one_time_code_throttle_counts_per_email_or_person(db, rates):
@@ -247,7 +248,7 @@ def test_one_time_code_throttle_counts_per_email_or_person(db, rates):
     assert answers == [200, 200, 429, 200]
 
 
-# Shared cache, rates and documentation -----------------------------------------------------------------------------
+# Shared cache, rates and documentation ----------------------------------------------------------------------
 
 
 def test_the_counts_are_in_the_shared_cache(user, settings):

@@ -201,7 +201,8 @@ def test_a_reset_request_is_silent_about_addresses_and_mails_active_people_only(
     assert f"token={password_reset_token_issue(person=artist)}" in email.body
 
 
-def test_asking_records_the_request_and_its_task_mails_the_link_once(artist, django_capture_on_commit_callbacks):
+def test_asking_records_the_request_and_its_task_mails_the_link_once(artist,
+                                                                     django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as queued:
         password_reset_request_record(email=" Arturo@Studio.io")
     asked = PasswordResetRequest.objects.get()
@@ -220,7 +221,8 @@ def test_an_address_longer_than_anyone_s_is_not_recorded(db, django_capture_on_c
 
 def test_the_sweep_hands_over_the_requests_whose_task_was_lost(artist, hr):
     lost = PasswordResetRequest.objects.create(email=artist.email)
-    PasswordResetRequest.objects.filter(pk=lost.pk).update(created_at=timezone.now() - dt.timedelta(seconds=301))
+    five_minutes_ago = timezone.now() - dt.timedelta(seconds=301)
+    PasswordResetRequest.objects.filter(pk=lost.pk).update(created_at=five_minutes_ago)
     fresh = PasswordResetRequest.objects.create(email=hr.email)  # its task may still be on its way
     assert requeue_pending_password_reset_requests() == 1  # run in-process (CELERY_TASK_ALWAYS_EAGER)
     assert emails_to(artist) == ["password_reset"] and emails_to(hr) == []

@@ -151,7 +151,7 @@ def test_an_api_sign_in_issues_a_refresh_and_an_access_token(artist):
         ("access", IdentityType.PERSON), ("refresh", IdentityType.PERSON)]
 
 
-# Issue 6, item 6: an identifier that belongs to no one is refused, locked out and timed like a known one ------
+# Issue 6, item 6: an identifier that belongs to no one is refused, locked out and timed like a known one
 
 
 @pytest.mark.parametrize("identifier", ["nobody@studio.io", "arturo@studio.io"], ids=["unknown", "known"])
