@@ -2,8 +2,11 @@
 AuditRequestMiddleware, read by audit.services. Outside a request (tasks, commands) both are empty."""
 
 import contextvars
+import ipaddress
 import uuid
 from dataclasses import dataclass
+
+from rest_framework.throttling import BaseThrottle
 
 
 @dataclass(frozen=True)
@@ -32,11 +35,19 @@ class AuditRequestMiddleware:
         request_id = request.headers.get("X-Request-ID", "")
         if not (0 < len(request_id) <= 64 and request_id.replace("-", "").isalnum()):
             request_id = uuid.uuid4().hex
-        token = _origin.set(RequestOrigin(ip_address=request.META.get("REMOTE_ADDR") or None,
-                                          request_id=request_id))
+        token = _origin.set(RequestOrigin(ip_address=client_address(request), request_id=request_id))
         try:
             response = self.get_response(request)
         finally:
             _origin.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+def client_address(request) -> str | None:
+    """The client's address as the throttles see it (REMOTE_ADDR, or behind REST_FRAMEWORK["NUM_PROXIES"]
+    trusted proxies the address they put in X-Forwarded-For); None when that is not an IP address."""
+    try:
+        return str(ipaddress.ip_address((BaseThrottle().get_ident(request) or "").strip()))
+    except ValueError:
+        return None

@@ -68,6 +68,17 @@ def validation_error_response(detail) -> Response:
     return Response(error_body(message, {"errors": errors}), status=status.HTTP_400_BAD_REQUEST)
 
 
+def throttled_response(wait: float | None) -> Response:
+    """429 in the error envelope, with `Retry-After` (whole seconds) in the header and in `data`."""
+    retry_after = max(1, math.ceil(wait)) if wait is not None else None
+    message = "Too many requests." if retry_after is None else f"Too many requests: try again in {retry_after} s."
+    response = Response(error_body(message, {"retry_after": retry_after}),
+                        status=status.HTTP_429_TOO_MANY_REQUESTS)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
 def zou_exception_handler(exc, context):
     """Every error leaves as `{"error": true, "message": ..., "data": ...}` with Zou's status codes."""
     if isinstance(exc, ApplicationError):
@@ -90,6 +101,8 @@ def zou_exception_handler(exc, context):
     if isinstance(exc, DataError):
         # The database refused a value the input layer let through (an int past the column's range, ...).
         return Response(error_body("A value is out of range or malformed."), status=400)
+    if isinstance(exc, drf_exceptions.Throttled):
+        return throttled_response(exc.wait)
     if isinstance(exc, drf_exceptions.APIException):
         response = Response(error_body(str(exc.detail)), status=exc.status_code)
         if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
@@ -341,6 +354,10 @@ ERROR_RESPONSE = inline_serializer(
     "ZouError",
     {"error": serializers.BooleanField(), "message": serializers.CharField(),
      "data": serializers.JSONField(allow_null=True)},
+)
+THROTTLED_RESPONSE = OpenApiResponse(
+    ERROR_RESPONSE,
+    description="Too many requests: `Retry-After` (and `data.retry_after`) says how many seconds to wait.",
 )
 
 

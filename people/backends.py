@@ -9,10 +9,13 @@ class PersonBackend(BaseBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         from people.services.sign_in import LoginRefused, auth_login
+        from people.throttles import session_sign_in_allowed
 
         identifier = username or kwargs.get("email")
         if not identifier or password is None:
             return None
+        if not session_sign_in_allowed(request, identifier):
+            return None  # the form says the credentials are wrong, as it does for the lockout
         try:
             return auth_login(identifier=identifier, password=password)
         except LoginRefused:

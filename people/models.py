@@ -326,6 +326,19 @@ class PasswordResetToken(models.Model):
         return f"{self.purpose} token of {self.person_id}"
 
 
+class PasswordResetRequest(models.Model):
+    """An anonymous ask for a reset link, written as it comes whether the address belongs to anyone or not,
+    so that asking costs the same for every address. A task looks the address up, mails a link to an active
+    person and deletes the row; a row still here after a few minutes lost its task, and the sweep queues it
+    again (people.tasks)."""
+
+    email = models.CharField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return f"reset asked at {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class DesktopLoginLog(ZouModel):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="desktop_login_logs")
     date = models.DateTimeField()

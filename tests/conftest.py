@@ -1,4 +1,8 @@
+import uuid
+
 import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from rest_framework.test import APIClient
 
 from people.models import Person, Role
@@ -18,6 +22,22 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings):
+    """Each test counts throttles and sign-in failures under a key prefix of its own, so no count leaks into
+    another test, another xdist worker or another checkout's run on the same Redis. The keys are deleted after
+    the test (never with `cache.clear()`, which on Redis empties the whole database, Celery's queues included)."""
+    prefix = f"roster-test-{uuid.uuid4().hex}"
+    settings.CACHES = {alias: {**config, "KEY_PREFIX": prefix} for alias, config in settings.CACHES.items()}
+    yield
+    backend = caches["default"]
+    if isinstance(backend, RedisCache) and backend.key_prefix == prefix:  # not a cache the test set up itself
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
 
 
 def make_person(*, role=Role.USER, email=None, password=PASSWORD, **fields) -> Person:

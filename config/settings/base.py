@@ -301,3 +301,59 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Shared cache and throttling -------------------------------------------------------------------------------
+# Throttle counts and the sign-in failures of unknown identifiers must be seen by every worker process and
+# every host, so the cache is shared, never per-process memory: Redis when REDIS_URL is set (its keys
+# prefixed, beside Celery's), else a table of the database (people's migration 0003 creates it).
+if REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "roster",
+        # A Redis that stops answering costs a request about a second, not a hang (throttles let it pass).
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }}
+else:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "roster_cache",
+        # Past MAX_ENTRIES (300 by default) Django deletes a third of the table, live counts included.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }}
+
+RATE_UNITS = frozenset({"s", "sec", "m", "min", "h", "hour", "d", "day"})
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate: `<requests>/<period>`, the period optionally counted (`5/hour`, `5/15min`)."""
+    value = os.environ.get(name, "").strip() or default
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period.lstrip("0123456789") not in RATE_UNITS:
+        raise ImproperlyConfigured(f"{name} must be a rate such as 10/min or 5/15min, got {value!r}")
+    return value
+
+
+# Per identifier first (an email, a desktop login, a person), whoever asks; per client address only
+# generously, since a whole studio behind one NAT address, or a render farm's gazu scripts, sign in from one.
+# The sign-in lockout (ROSTER_LOGIN_MAX_FAILURES) answers before the login throttles, which sit above it.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "login_identifier": env_rate("ROSTER_THROTTLE_LOGIN_IDENTIFIER", "30/min"),
+    "login_address": env_rate("ROSTER_THROTTLE_LOGIN_ADDRESS", "300/min"),
+    "reset_password_email": env_rate("ROSTER_THROTTLE_RESET_PASSWORD_EMAIL", "3/hour"),
+    "reset_password_address": env_rate("ROSTER_THROTTLE_RESET_PASSWORD_ADDRESS", "100/min"),
+    "change_password_person": env_rate("ROSTER_THROTTLE_CHANGE_PASSWORD_PERSON", "20/hour"),
+    "invite_person": env_rate("ROSTER_THROTTLE_INVITE_PERSON", "5/hour"),
+    "otp_identifier": env_rate("ROSTER_THROTTLE_OTP_IDENTIFIER", "5/min"),
+}
+# How many proxies append the client's address to X-Forwarded-For (1 behind deploy/nginx/roster.conf). With 0
+# the connection's own address counts, and a client-sent X-Forwarded-For is never believed.
+REST_FRAMEWORK["NUM_PROXIES"] = env_int("ROSTER_NUM_PROXIES", 0)
+# Failures on an identifier are forgotten after a day without one (for known and unknown identifiers alike).
+ROSTER_LOGIN_FAILURE_MEMORY_SECONDS = 24 * 3600
+# A reset-password request is handled by a task (the same work in the request for any address); the beat
+# queues again any request whose task was lost.
+ROSTER_RESET_REQUEST_REQUEUE_AFTER_SECONDS = 300
+CELERY_BEAT_SCHEDULE["requeue-pending-password-reset-requests"] = {
+    "task": "people.tasks.requeue_pending_password_reset_requests", "schedule": 300.0,
+}

@@ -25,3 +25,6 @@ ROSTER_USER_LIMIT = 100
 ROSTER_PROTECTED_ACCOUNTS = []
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Keys of their own, apart from a development server's on the same Redis; tests/conftest.py gives each test a
+# prefix of its own too, so counts never leak between tests or xdist workers.
+CACHES["default"]["KEY_PREFIX"] = "roster-test"  # noqa: F405

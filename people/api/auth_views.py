@@ -6,7 +6,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ERROR_RESPONSE, request_dict
+from config.api import ERROR_RESPONSE, THROTTLED_RESPONSE, request_dict
 from config.parsers import SafeJSONParser
 from config.permissions import ANY_PERSON, PUBLIC
 from departments.api.serializers import OrganisationSerializer
@@ -16,6 +16,13 @@ from people.api.views import ERRORS, SUCCESS, safe_person_with_departments
 from people.authentication import clear_token_cookies, is_browser, set_token_cookies
 from people.models import Person, TokenKind
 from people.services import passwords, sign_in
+from people.throttles import (
+    ChangePasswordPersonThrottle,
+    LoginAddressThrottle,
+    LoginIdentifierThrottle,
+    ResetPasswordAddressThrottle,
+    ResetPasswordEmailThrottle,
+)
 from people.tokens import tokens_issue_access_from_refresh, tokens_revoke_session
 
 LOGIN_RESPONSE = inline_serializer("LoginResponse", {
@@ -50,11 +57,12 @@ class LoginView(APIView):
     authentication_classes: list = []  # a token sent along is ignored, as in Zou
     required_permissions = {"post": PUBLIC}
     parser_classes = [SafeJSONParser, FormParser, MultiPartParser]
+    throttle_classes = [LoginAddressThrottle, LoginIdentifierThrottle]
 
     @extend_schema(
         summary="Sign in with email (or desktop login) and password",
         request=s.LoginSerializer,
-        responses={200: LOGIN_RESPONSE, 400: LOGIN_BAD_REQUEST, 401: LOGIN_REFUSED},
+        responses={200: LOGIN_RESPONSE, 400: LOGIN_BAD_REQUEST, 401: LOGIN_REFUSED, 429: THROTTLED_RESPONSE},
         auth=[],
     )
     def post(self, request):
@@ -126,9 +134,10 @@ class RefreshTokenView(APIView):
 
 class ChangePasswordView(APIView):
     required_permissions = {"post": "auth.session"}
+    throttle_classes = [ChangePasswordPersonThrottle]
 
     @extend_schema(summary="Change my password", request=s.ChangeOwnPasswordSerializer,
-                   responses={200: SUCCESS, **ERRORS})
+                   responses={200: SUCCESS, **ERRORS, 429: THROTTLED_RESPONSE})
     def post(self, request):
         body = s.ChangeOwnPasswordSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
@@ -140,19 +149,24 @@ class ResetPasswordView(APIView):
     authentication_classes: list = []
     required_permissions = {"post": PUBLIC, "put": PUBLIC}
 
+    def get_throttles(self):
+        if self.request.method == "POST":  # each one may mail a link: counted per address asked for too
+            return [ResetPasswordAddressThrottle(), ResetPasswordEmailThrottle()]
+        return [ResetPasswordAddressThrottle()]
+
     @extend_schema(summary="Email a reset link (the same answer whether the address exists or not)",
                    request=s.ResetPasswordRequestSerializer,
                    responses={200: inline_serializer("ResetSent", {"success": serializers.CharField()}),
-                              400: ERROR_RESPONSE},
+                              400: ERROR_RESPONSE, 429: THROTTLED_RESPONSE},
                    auth=[])
     def post(self, request):
         body = s.ResetPasswordRequestSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)
-        passwords.password_reset_request(email=body.validated_data["email"])
+        passwords.password_reset_request_record(email=body.validated_data["email"])
         return Response({"success": "Reset token sent"})
 
     @extend_schema(summary="Set a new password with a reset token", request=s.ResetPasswordSerializer,
-                   responses={200: SUCCESS, 400: ERROR_RESPONSE}, auth=[])
+                   responses={200: SUCCESS, 400: ERROR_RESPONSE, 429: THROTTLED_RESPONSE}, auth=[])
     def put(self, request):
         body = s.ResetPasswordSerializer(data=request_dict(request))
         body.is_valid(raise_exception=True)

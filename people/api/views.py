@@ -14,7 +14,14 @@ from rest_framework.response import Response
 from audit.api.serializers import AuditEntrySerializer
 from audit.api.views import LIMIT as AUDIT_LIMIT
 from audit.selectors import audit_entries_for, parse_audit_limit
-from config.api import ERROR_RESPONSE, ZouCrudViewSet, parse_uuid, request_dict, zou_crud_schema
+from config.api import (
+    ERROR_RESPONSE,
+    THROTTLED_RESPONSE,
+    ZouCrudViewSet,
+    parse_uuid,
+    request_dict,
+    zou_crud_schema,
+)
 from config.errors import NotFound
 from config.permissions import ANY_PERSON
 from config.renderers import FastJSONRenderer
@@ -24,6 +31,7 @@ from people.api.person_rows import person_row, person_rows, with_relation_ids
 from people.filters import PersonFilterSet
 from people.models import Person
 from people.services import avatars, desktop_logins, passwords, persons, teams, two_factor
+from people.throttles import InvitePersonThrottle
 
 SUCCESS = inline_serializer("Success", {"success": serializers.BooleanField()})
 ERRORS = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
@@ -123,6 +131,10 @@ class PersonActionViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.person_qs_visible_to(viewer=self.request.user)
 
+    def get_throttles(self):
+        # Each invitation mails the person: a few an hour per invited person, however many admins send them.
+        return [InvitePersonThrottle()] if self.action == "invite" else []
+
     def get_object(self) -> Person:
         """The target person, once per request: malformed or unknown ids are a 404, like Zou's lookup."""
         cached = self.__dict__.get("_target")
@@ -214,7 +226,8 @@ class PersonActionViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary="Email a person an invitation to choose a password",
                    responses={200: inline_serializer("InvitationSent", {
-                       "success": serializers.BooleanField(), "message": serializers.CharField()}), **ERRORS})
+                       "success": serializers.BooleanField(), "message": serializers.CharField()}), **ERRORS,
+                       429: THROTTLED_RESPONSE})
     def invite(self, request, person_id):
         person = self.get_object()
         passwords.person_invite(acting_user=request.user, person=person)

@@ -1,16 +1,22 @@
 """Passwords: an admin setting one, a person changing their own, resets by email, invitations and the
 reset link an admin hands over. Every change ends the sessions the old secret opened and mails the person."""
 
+import datetime as dt
+import logging
+
+from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
 
 from config.errors import ApplicationError, field_error
-from people.models import AuthToken, PasswordResetToken, Person, PersonStatus, Role
+from people.models import AuthToken, PasswordResetRequest, PasswordResetToken, Person, PersonStatus, Role
 from people.services._shared import email_person, ensure_not_bot, validate_new_password
 from people.services.reset_tokens import password_reset_token_issue, password_reset_token_match, reset_link
 from people.services.sign_in import is_locked_out, locked_for_password_check, record_login_failure
 from people.tokens import tokens_revoke_all
+
+logger = logging.getLogger(__name__)
 
 INVITATION_TOKEN_HOURS = 7 * 24
 
@@ -113,8 +119,54 @@ def person_reset_password_link(*, acting_user: Person, person: Person) -> str:
     return reset_link(person=person, token=token)
 
 
+def password_reset_request_record(*, email) -> None:
+    """POST /auth/reset-password: the same work whatever the address (one row written, one task queued after
+    the commit), so neither the answer nor its time says whether it belongs to anyone. The task does the rest
+    (`password_reset_request_handle`). An address longer than any person's is not recorded: it is no one's."""
+    address = str(email or "").strip()
+    if not address or len(address) > PasswordResetRequest._meta.get_field("email").max_length:
+        return
+    with transaction.atomic():
+        asked = PasswordResetRequest.objects.create(email=address)
+        transaction.on_commit(lambda: password_reset_request_queue(request_id=asked.pk))
+
+
+def password_reset_request_queue(*, request_id) -> bool:
+    """Hand one reset request to Celery, after the commit, inside the request: like an email's delivery
+    (notifications.services.email_queue_delivery) it never fails the request nor makes it wait, and a broker
+    that is down only leaves the row for the sweep (logged)."""
+    from people.tasks import handle_password_reset_request
+
+    try:
+        handle_password_reset_request.apply_async((request_id,), retry=False)
+    except Exception:  # kombu, redis-py and socket errors alike: the row is safe
+        logger.warning("Password reset request %s stays pending: its task could not be queued", request_id,
+                       exc_info=True)
+        return False
+    return True
+
+
+def password_reset_request_handle(*, request_id) -> None:
+    """The task's half: mail a link if the address is an active person's, then forget the request. Safe to
+    run twice or in parallel (the row is taken, locked, then deleted)."""
+    with transaction.atomic():
+        asked = PasswordResetRequest.objects.select_for_update(skip_locked=True).filter(pk=request_id).first()
+        if asked is None:
+            return
+        password_reset_request(email=asked.email)
+        asked.delete()
+
+
+def password_reset_request_ids_to_requeue() -> list:
+    """Requests older than the grace period: their task is overdue or was lost."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.ROSTER_RESET_REQUEST_REQUEUE_AFTER_SECONDS)
+    return list(PasswordResetRequest.objects.filter(created_at__lt=cutoff).order_by("created_at")
+                .values_list("pk", flat=True)[:1000])
+
+
 def password_reset_request(*, email) -> None:
-    """Always silent about whether the address exists; only active persons get a link."""
+    """Look the address up and mail a link; silent about whether it exists, only active persons get one.
+    Runs in a task (`password_reset_request_handle`), never in the request that asks."""
     person = Person.objects.filter(email__iexact=str(email or "").strip(), is_bot=False, active=True).first()
     if person is None:
         return

@@ -1,20 +1,37 @@
 """Sign-in: finding the person behind an email or desktop login, checking the password, and the lockout
-after repeated failures (which a wrong old password on a password change also counts toward)."""
+after repeated failures (which a wrong old password on a password change also counts toward).
+
+An identifier that belongs to no one gets the answers and the lockout of a known one with a wrong password:
+its failures are counted in the shared cache under the rule a person's row follows. Every refusal, the
+lockout included, costs one password hash, the bulk of its time, so neither the answer nor its time tells
+which identifiers exist."""
 
 import contextlib
 import datetime as dt
+import hashlib
+import logging
 import secrets
+import time
+from typing import NoReturn
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password, get_hasher, make_password
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from config.errors import ApplicationError
+from config.throttles import normalised_identifier
 from people.models import Person, PersonStatus
 from people.services.reset_tokens import password_reset_token_issue
 from people.tokens import IssuedPair, tokens_issue_login_pair
+
+logger = logging.getLogger(__name__)
+
+LOCKED_OUT = {"error": True, "login": False, "too_many_failed_login_attemps": True}
+# How long a guess may hold an unknown identifier's count (a password hash takes well under a second).
+IDENTIFIER_LOCK_SECONDS = 10
 
 
 class LoginRefused(Exception):
@@ -27,16 +44,29 @@ class LoginRefused(Exception):
 # Lockout -----------------------------------------------------------------------------------------------
 
 
+def failures_that_count(count: int, last_failed: dt.datetime | None, now: dt.datetime) -> tuple[int, bool]:
+    """(the failures that still count, whether sign-in is locked out), by Zou's rule: at
+    ROSTER_LOGIN_MAX_FAILURES failures, refused until ROSTER_LOGIN_LOCKOUT_SECONDS after the last one; then
+    a fresh burst is needed to lock again. Failures are also forgotten after
+    ROSTER_LOGIN_FAILURE_MEMORY_SECONDS without one, for a person's row and an unknown identifier alike."""
+    if last_failed is None:
+        return count, False
+    since = now - last_failed
+    if since >= dt.timedelta(seconds=settings.ROSTER_LOGIN_FAILURE_MEMORY_SECONDS):
+        return 0, False
+    if count < settings.ROSTER_LOGIN_MAX_FAILURES:
+        return count, False
+    if since < dt.timedelta(seconds=settings.ROSTER_LOGIN_LOCKOUT_SECONDS):
+        return count, True
+    return 0, False
+
+
 def is_locked_out(person: Person) -> bool:
-    if person.login_failed_attemps < settings.ROSTER_LOGIN_MAX_FAILURES or person.last_login_failed is None:
-        return False
-    window = dt.timedelta(seconds=settings.ROSTER_LOGIN_LOCKOUT_SECONDS)
-    if timezone.now() - person.last_login_failed < window:
-        return True
-    # The window has passed: a fresh burst of failures is needed to lock again.
-    Person.objects.filter(pk=person.pk).update(login_failed_attemps=0)
-    person.login_failed_attemps = 0
-    return False
+    count, locked = failures_that_count(person.login_failed_attemps, person.last_login_failed, timezone.now())
+    if count != person.login_failed_attemps:
+        Person.objects.filter(pk=person.pk).update(login_failed_attemps=count)
+        person.login_failed_attemps = count
+    return locked
 
 
 @contextlib.contextmanager
@@ -61,38 +91,86 @@ def record_login_failure(person: Person) -> None:
     )
 
 
+@contextlib.contextmanager
+def _identifier_held(key: str):
+    """One guess at a time per unknown identifier, as the row lock gives a person: parallel guesses meet the
+    lockout in turn (five refusals, then the lockout) instead of all reading a count of zero. If the cache
+    cannot be reached the guess goes on unheld."""
+    lock, held = f"{key}:held", False
+    deadline = time.monotonic() + IDENTIFIER_LOCK_SECONDS
+    try:
+        while not (held := cache.add(lock, 1, IDENTIFIER_LOCK_SECONDS)) and time.monotonic() < deadline:
+            time.sleep(0.005)
+    except Exception:
+        logger.warning("Sign-in failures not held: the cache is unreachable", exc_info=True)
+    try:
+        yield
+    finally:
+        if held:
+            with contextlib.suppress(Exception):
+                cache.delete(lock)
+
+
+def _refuse_unknown_identifier(identifier: str, password: str) -> NoReturn:
+    """The refusal of an identifier no one has, counted like a wrong password on a known one."""
+    name = normalised_identifier(identifier)
+    if name is None:  # an empty identifier belongs to no one, and says nothing
+        _spend_a_password_check(password)
+        raise LoginRefused(400, {"login": False})
+    key = "signin-failures:" + hashlib.sha256(name.encode()).hexdigest()[:40]
+    with _identifier_held(key):
+        now = timezone.now()
+        try:
+            count, last_failed = cache.get(key) or (0, None)
+        except Exception:
+            logger.warning("Sign-in failures not read: the cache is unreachable", exc_info=True)
+            count, last_failed = 0, None
+        count, locked = failures_that_count(count, last_failed, now)
+        _spend_a_password_check(password)
+        if locked:
+            raise LoginRefused(400, LOCKED_OUT)
+        try:
+            cache.set(key, (count + 1, now), settings.ROSTER_LOGIN_FAILURE_MEMORY_SECONDS)
+        except Exception:
+            logger.warning("Sign-in failure not counted: the cache is unreachable", exc_info=True)
+    raise LoginRefused(400, {"login": False})
+
+
 # Sign-in -----------------------------------------------------------------------------------------------
 
-# Spending a hash on unknown identifiers keeps their timing alike to wrong passwords.
-_DUMMY_PASSWORD_HASH = None
+# A hash of a random password per hasher: checking a guess against it costs what a real check costs.
+_DUMMY_PASSWORD_HASHES: dict[str, str] = {}
 
 
 def _spend_a_password_check(password: str) -> None:
-    global _DUMMY_PASSWORD_HASH
-    if _DUMMY_PASSWORD_HASH is None:
-        _DUMMY_PASSWORD_HASH = make_password(secrets.token_hex(16))
-    check_password(password, _DUMMY_PASSWORD_HASH)
+    hasher = get_hasher("default")
+    if hasher.algorithm not in _DUMMY_PASSWORD_HASHES:
+        _DUMMY_PASSWORD_HASHES[hasher.algorithm] = make_password(secrets.token_hex(16), hasher=hasher)
+    check_password(password, _DUMMY_PASSWORD_HASHES[hasher.algorithm])
 
 
 def person_find_for_login(identifier: str) -> Person | None:
+    """The non-bot person with this email (any case) or else this desktop login, in one query whatever
+    matches: an unknown identifier costs no more than a known one."""
     identifier = (identifier or "").strip()
     if not identifier:
         return None
-    person = Person.objects.filter(email__iexact=identifier, is_bot=False).first()
-    if person is None:
-        person = Person.objects.filter(desktop_login=identifier, is_bot=False).first()
-    return person
+    return (
+        Person.objects.filter(Q(email__iexact=identifier) | Q(desktop_login=identifier), is_bot=False)
+        .order_by(Case(When(email__iexact=identifier, then=Value(0)), default=Value(1)))
+        .first()
+    )
 
 
 def auth_login(*, identifier: str, password: str) -> Person:
     """The person signing in, or LoginRefused with Zou's status and body for each failure."""
     person = person_find_for_login(identifier)
     if person is None:
-        _spend_a_password_check(password)
-        raise LoginRefused(400, {"login": False})
+        _refuse_unknown_identifier(identifier, password)
     with locked_for_password_check(person) as person:
         if is_locked_out(person):
-            raise LoginRefused(400, {"error": True, "login": False, "too_many_failed_login_attemps": True})
+            _spend_a_password_check(password)  # as slow as any other refusal
+            raise LoginRefused(400, LOCKED_OUT)
         if not person.has_usable_password():
             _spend_a_password_check(password)  # as slow as a real check: no hint that the account is new
             record_login_failure(person)

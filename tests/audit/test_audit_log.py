@@ -53,3 +53,29 @@ def test_the_back_office_shows_the_log_read_only(entry, admin, user):
     assert client.post(f"/admin/audit/auditentry/{entry.pk}/change/", {"reason": "x"}).status_code == 403
     client.force_login(user)
     assert client.get("/admin/audit/auditentry/").status_code in (302, 403)
+
+
+def test_the_client_address_follows_the_trusted_proxies(settings, user, user_api):
+    """Behind nginx (ROSTER_NUM_PROXIES=1) the row keeps the address nginx saw, not the proxy's loopback; a
+    forged or garbled X-Forwarded-For never reaches the row as such."""
+    from itertools import count
+
+    from rest_framework.settings import api_settings
+
+    phones = count(1)
+
+    def last_address(**headers):
+        # A new phone each time: a save that changes nothing would write no row.
+        assert user_api.put(f"/api/data/persons/{user.pk}", {"phone": f"+33 1 00 00 00 {next(phones):02d}"},
+                            format="json", **headers).status_code == 200
+        return AuditEntry.objects.filter(action="person.updated").order_by("-id").first().ip_address
+
+    assert last_address(HTTP_X_FORWARDED_FOR="203.0.113.9") == "127.0.0.1"  # no proxy trusted: not believed
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    api_settings.reload()
+    try:
+        assert last_address(HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9") == "203.0.113.9"
+        assert last_address(HTTP_X_FORWARDED_FOR="not-an-address") is None
+    finally:
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 0}
+        api_settings.reload()

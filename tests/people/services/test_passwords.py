@@ -9,16 +9,19 @@ from django.utils import timezone
 
 from config.errors import ApplicationError, Forbidden
 from notifications.models import OutboxEmail
-from people.models import AuthToken, PasswordResetToken, Person, PersonStatus
+from people.models import AuthToken, PasswordResetRequest, PasswordResetToken, Person, PersonStatus
 from people.services.passwords import (
     password_reset_complete,
     password_reset_request,
+    password_reset_request_handle,
+    password_reset_request_record,
     person_change_own_password,
     person_invite,
     person_reset_password_link,
     person_set_password,
 )
 from people.services.reset_tokens import password_reset_token_issue
+from people.tasks import requeue_pending_password_reset_requests
 from people.tokens import token_resolve, tokens_issue_login_pair
 from tests.conftest import PASSWORD
 from tests.factories import AdminFactory, BotFactory, PersonFactory
@@ -196,6 +199,34 @@ def test_a_reset_request_is_silent_about_addresses_and_mails_active_people_only(
     email = OutboxEmail.objects.get()
     assert (email.to, email.kind, email.sensitive) == ("arturo@studio.io", "password_reset", True)
     assert f"token={password_reset_token_issue(person=artist)}" in email.body
+
+
+def test_asking_records_the_request_and_its_task_mails_the_link_once(artist,
+                                                                     django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        password_reset_request_record(email=" Arturo@Studio.io")
+    asked = PasswordResetRequest.objects.get()
+    assert (asked.email, len(queued), OutboxEmail.objects.count()) == ("Arturo@Studio.io", 1, 0)
+    password_reset_request_handle(request_id=asked.pk)
+    password_reset_request_handle(request_id=asked.pk)  # a task delivered twice
+    assert emails_to(artist) == ["password_reset"]
+    assert not PasswordResetRequest.objects.exists()
+
+
+def test_an_address_longer_than_anyone_s_is_not_recorded(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        password_reset_request_record(email="a" * 250 + "@studio.io")
+    assert (PasswordResetRequest.objects.count(), len(queued)) == (0, 0)
+
+
+def test_the_sweep_hands_over_the_requests_whose_task_was_lost(artist, hr):
+    lost = PasswordResetRequest.objects.create(email=artist.email)
+    five_minutes_ago = timezone.now() - dt.timedelta(seconds=301)
+    PasswordResetRequest.objects.filter(pk=lost.pk).update(created_at=five_minutes_ago)
+    fresh = PasswordResetRequest.objects.create(email=hr.email)  # its task may still be on its way
+    assert requeue_pending_password_reset_requests() == 1  # run in-process (CELERY_TASK_ALWAYS_EAGER)
+    assert emails_to(artist) == ["password_reset"] and emails_to(hr) == []
+    assert list(PasswordResetRequest.objects.values_list("pk", flat=True)) == [fresh.pk]
 
 
 # Invitations and links handed over -----------------------------------------------------------------------

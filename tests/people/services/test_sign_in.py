@@ -149,3 +149,59 @@ def test_an_api_sign_in_issues_a_refresh_and_an_access_token(artist):
     tokens = AuthToken.objects.filter(person=artist, revoked_at__isnull=True)
     assert sorted(tokens.values_list("kind", "identity_type")) == [
         ("access", IdentityType.PERSON), ("refresh", IdentityType.PERSON)]
+
+
+# Issue 6, item 6: an identifier that belongs to no one is refused, locked out and timed like a known one
+
+
+@pytest.mark.parametrize("identifier", ["nobody@studio.io", "arturo@studio.io"], ids=["unknown", "known"])
+def test_a_locked_out_answer_costs_one_password_hash_too(artist, monkeypatch, identifier):
+    # It cost none for a known account (an answer in 12 ms) while an unknown identifier spent one (300 ms).
+    for _ in range(5):
+        refusal(identifier, "not-it")
+    calls = []
+
+    def counting_check(*args, **kwargs):
+        calls.append(args[0])
+        return check_password(*args, **kwargs)
+
+    monkeypatch.setattr(sign_in, "check_password", counting_check)
+    assert refusal(identifier, PASSWORD) == (400, LOCKED)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("identifier", ["arturo@studio.io", "arturo", "nobody@studio.io", "nobody"])
+def test_finding_who_signs_in_is_one_query_whoever_it_is(artist, django_assert_num_queries, identifier):
+    # An unknown identifier was looked up twice (email, then desktop login), a known email once.
+    with django_assert_num_queries(1):
+        person_find_for_login(identifier)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_on_an_unknown_identifier_meet_the_lockout_as_on_a_known_one():
+    PersonFactory(first_name="Target")
+    outcomes = {}
+
+    def guess(identifier):
+        try:
+            auth_login(identifier=identifier, password="wrong-guess")
+        except LoginRefused as refused:
+            outcomes.setdefault(identifier, []).append(refused.body)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess, args=(identifier,))
+               for identifier in ("target@studio.io", "nobody@studio.io") for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for identifier, bodies in outcomes.items():
+        assert sorted(bodies, key=len) == [{"login": False}] * 5 + [LOCKED] * 7, identifier
+
+
+def test_failures_are_forgotten_after_a_day_without_one(artist, settings):
+    Person.objects.filter(pk=artist.pk).update(
+        login_failed_attemps=4, last_login_failed=timezone.now() - dt.timedelta(days=1, seconds=1))
+    assert refusal("arturo", "not-it") == (400, {"login": False})
+    assert failures_of(artist) == 1  # a fresh count, not a fifth failure

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('departments', '0003_team'),
-        ('people', '0002_unique_desktop_login'),
+        ('people', '0004_passwordresetrequest'),
     ]
 
     operations = [
