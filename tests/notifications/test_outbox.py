@@ -1,5 +1,5 @@
 """The outbox's state machine (pending -> sending under a lease -> sent, pending again, or failed), the sweep
-that beat runs, sending failed emails again (service, command), and the limits that keep a delivery
+that beat runs, sending failed emails again (service, admin, command), and the limits that keep a delivery
 from hanging. Delivery itself goes through a real SMTP server on loopback where it matters."""
 
 import datetime as dt
@@ -11,10 +11,12 @@ from io import StringIO
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings as django_settings
+from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.mail import get_connection
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import Client
 from django.utils import timezone
 
 from config.celery import app as celery_app
@@ -30,6 +32,8 @@ from notifications.services import (
 from notifications.tasks import deliver_email, requeue_pending_emails
 from tests.notifications.conftest import HoldingInbox, Inbox
 from tests.ports import unused_loopback_port
+
+CHANGELIST = "/admin/notifications/outboxemail/"
 
 
 def outbox_row(**fields) -> OutboxEmail:
@@ -235,6 +239,49 @@ def test_email_resend_puts_failed_emails_back_with_a_new_schedule(django_capture
     row = reloaded(failed)
     assert row.status == DeliveryStatus.SENT and row.attempts == 1
     assert reloaded(sent).status == DeliveryStatus.SENT and reloaded(pending).attempts == 3
+
+
+@pytest.fixture
+def hr(admin):
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
+@pytest.mark.django_db
+def test_the_admin_sends_failed_emails_again(hr, admin, django_capture_on_commit_callbacks):
+    failed = failed_row(to="failed@studio.io")
+    sent = outbox_row(to="sent@studio.io", status=DeliveryStatus.SENT)
+    page = hr.get(f"{CHANGELIST}?status__exact=failed").content.decode()
+    assert 'value="send_again"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr.post(CHANGELIST, {"action": "send_again", "_selected_action": [failed.pk, sent.pk]},
+                           follow=True)
+    assert response.status_code == 200
+    assert "1 failed emails queued to be sent again. 1 not failed, left alone." in response.content.decode()
+    assert reloaded(failed).status == DeliveryStatus.SENT
+    assert [m.to for m in mail.outbox] == [["failed@studio.io"]]
+    entry = LogEntry.objects.get(object_id=str(failed.pk))
+    assert (entry.user_id, entry.get_change_message()) == (admin.pk, "Sent again")
+
+
+@pytest.mark.django_db
+def test_only_holders_of_outbox_resend_may_send_again(manager, monkeypatch, settings):
+    import config.permissions as registry
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    # Give managers the back office and the outbox to read, not outbox.resend.
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    for key in ("admin_site.access", "outbox.view"):
+        existing = registry._REGISTRY[key]
+        registry._REGISTRY[key] = registry.Permission(key, existing.roles | {"manager"}, existing.app_label)
+    failed = failed_row()
+    reader = Client()
+    reader.force_login(manager)
+    page = reader.get(f"{CHANGELIST}?status__exact=failed")
+    assert page.status_code == 200 and 'value="send_again"' not in page.content.decode()
+    reader.post(CHANGELIST, {"action": "send_again", "_selected_action": [failed.pk]})
+    assert reloaded(failed).status == DeliveryStatus.FAILED and not mail.outbox
 
 
 @pytest.mark.django_db(transaction=True)
