@@ -206,9 +206,11 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 # A request queues its emails after its commit: a broker that is down must cost it about a second, not a hang
-# (the outbox row stays pending for the sweep).
+# (the outbox row stays pending for the sweep). max_retries 0: kombu would otherwise wait 2 s and try again
+# before giving up, even on a refused connection. The worker's own reconnection loop is not affected (it
+# passes its own retries), and beat tries again on its next tick.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # No task may hang a worker: the soft limit raises inside the task (a delivery records the failure and is
 # retried), the hard limit kills the worker process. Both end before an email's lease (below) runs out, so
