@@ -12,8 +12,11 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
+from django.db import transaction
 
 from config.celery import app as celery_app
+from notifications.models import OutboxEmail
+from notifications.services import email_enqueue
 from tests.ports import unused_loopback_port
 
 
@@ -53,6 +56,14 @@ class HoldingInbox(Inbox):
         self.holding.set()
         await asyncio.to_thread(self.release.wait, 30)
         return "250 Message accepted for delivery" if self.accept_held else "451 4.3.0 Try again later"
+
+
+def enqueue(to="ada@studio.io") -> OutboxEmail:
+    """An email written the way the services write one: its task is queued when the transaction commits."""
+    with transaction.atomic():
+        return email_enqueue(to=to, kind="password_changed", subject="Hello",
+                             template="emails/password_changed.txt",
+                             context={"person": {"first_name": "Ada", "email": to}, "site_url": "http://x"})
 
 
 def wait_for(condition, timeout=20.0):

@@ -4,22 +4,13 @@ import os
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import DeliveryStatus, OutboxEmail
-from notifications.services import email_enqueue
 from notifications.tasks import requeue_pending_emails
-from tests.notifications.conftest import Inbox, wait_for
+from tests.notifications.conftest import Inbox, enqueue, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def enqueue(to="ada@studio.io") -> OutboxEmail:
-    with transaction.atomic():
-        return email_enqueue(to=to, kind="password_changed", subject="Hello",
-                             template="emails/password_changed.txt",
-                             context={"person": {"first_name": "Ada", "email": to}, "site_url": "http://x"})
 
 
 def test_worker_delivers_through_smtp(smtp_server, worker):
