@@ -4,6 +4,7 @@ from config.permissions import declare_permissions
 
 NOTIFICATIONS_PERMISSIONS = {
     "outbox.view": ("admin",),
+    "outbox.resend": ("admin",),  # put failed emails back in the queue
 }
 
 

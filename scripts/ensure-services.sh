@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the services the test suite needs answer on loopback:
 #   PostgreSQL on 127.0.0.1:5432 (role postgres, trust auth, allowed to create databases)
-#   Redis      on 127.0.0.1:6379
+#   Redis      on 127.0.0.1:6379, and the redis-server binary (the fault tests start private servers)
 #   Chromium   /usr/bin/chromium + /usr/bin/chromedriver (Debian's packages; the browser tests drive them)
 # Starts them when installed but stopped; installs them with apt-get when missing and running as root.
 set -euo pipefail
@@ -182,21 +182,21 @@ redis_start() {
 }
 
 ensure_redis() {
-    if ! redis_up; then
-        if ! have redis-server; then
-            if is_root && have apt-get; then
-                note "installing Redis (apt-get install -y redis-server)"
-                apt_install redis-server >&2 || fail "Redis $REDIS_HOST:$REDIS_PORT" \
-                    "Redis is required for the test suite: 'apt-get install -y redis-server' failed."
-            else
-                fail "Redis $REDIS_HOST:$REDIS_PORT" \
-                    "Redis is required for the test suite: nothing answers on $REDIS_HOST:$REDIS_PORT and redis-server is not installed." \
-                    "Install it (e.g. 'sudo apt-get install redis-server') or rerun as root to let this script install it."
-            fi
+    # The binary is needed even when a Redis already answers: the fault tests
+    # (tests/notifications/test_faults.py) start and stop private servers of their own.
+    if ! have redis-server; then
+        if is_root && have apt-get; then
+            note "installing Redis (apt-get install -y redis-server)"
+            apt_install redis-server >&2 || fail "Redis $REDIS_HOST:$REDIS_PORT" \
+                "Redis is required for the test suite: 'apt-get install -y redis-server' failed."
+        else
+            fail "Redis $REDIS_HOST:$REDIS_PORT" \
+                "Redis is required for the test suite: redis-server is not installed (the fault tests start private servers)." \
+                "Install it (e.g. 'sudo apt-get install redis-server') or rerun as root to let this script install it."
         fi
-        # The package's postinst may already have started a server.
-        redis_up || redis_start
     fi
+    # The package's postinst may already have started a server.
+    redis_up || redis_start
     ok "Redis $REDIS_HOST:$REDIS_PORT"
 }
 

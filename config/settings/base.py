@@ -212,21 +212,37 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 # A request queues its emails after its commit: a broker that is down must cost it about a second, not a hang
-# (the outbox row stays pending for the sweep).
+# (the outbox row stays pending for the sweep). max_retries 0: kombu would otherwise wait 2 s and try again
+# before giving up, even on a refused connection. The worker's own reconnection loop is not affected (it
+# passes its own retries), and beat tries again on its next tick.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task may hang a worker: the soft limit raises inside the task (a delivery records the failure and is
+# retried), the hard limit kills the worker process. Both end before an email's lease (below) runs out, so
+# the sweep never hands a row that a live worker is still sending to another one.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 75
+# `celery -A config beat` runs the outbox sweep every minute: it is what retries failed sends, delivers the
+# emails whose task never reached the broker, and takes back rows from a worker that died while sending.
 CELERY_BEAT_SCHEDULE = {
-    "requeue-pending-emails": {"task": "notifications.tasks.requeue_pending_emails", "schedule": 600.0},
+    "requeue-pending-emails": {"task": "notifications.tasks.requeue_pending_emails", "schedule": 60.0},
 }
-ROSTER_EMAIL_RETRY_SECONDS = 30  # first retry delay; doubles each time (6 attempts in all)
-ROSTER_EMAIL_REQUEUE_AFTER_SECONDS = 3 * 3600  # past every retry: a pending email this old lost its task
+# A worker sending an email holds it for this long (longer than the hard time limit); queueing an email
+# gives its task as long to start before the sweep queues it again.
+ROSTER_EMAIL_LEASE_SECONDS = 90
+# Seconds before each retry of a failed send: 8 attempts over about 41 hours, so a day-long SMTP outage
+# delays mail but loses none. After the last one the email is "failed"; the admin or
+# `deliver_pending_emails --failed` sends it again.
+ROSTER_EMAIL_RETRY_SCHEDULE = [60, 5 * 60, 15 * 60, 3600, 4 * 3600, 12 * 3600, 24 * 3600]
 
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+# Seconds an SMTP connect or reply may take: without it a silent server holds a worker forever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"
     if EMAIL_HOST

@@ -66,3 +66,17 @@ def test_an_invitation_answers_as_usual(broker_down, admin_api, user):
     response = admin_api.get(f"/api/actions/persons/{user.pk}/invite")
     assert (response.status_code, response.json()) == (200, {"success": True, "message": "Email sent"})
     assert OutboxEmail.objects.get(to=user.email, kind="invitation").status == DeliveryStatus.PENDING
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_broker_is_tried_once_not_again_after_a_pause(broker_down, monkeypatch):
+    """kombu's default is to wait 2 s and connect again before giving up: 2 s added to every request that
+    sends an email while Redis is down (measured before max_retries 0)."""
+    from kombu.utils import functional
+
+    from notifications.services import email_queue_delivery
+
+    pauses = []
+    monkeypatch.setattr(functional, "sleep", pauses.append)
+    assert email_queue_delivery(email_id="4b3ea1bb-4a8c-4b8e-9d37-6f1f0d2d5c11") is False
+    assert pauses == []
