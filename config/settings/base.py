@@ -367,9 +367,10 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
 REST_FRAMEWORK["NUM_PROXIES"] = env_int("ROSTER_NUM_PROXIES", 0)
 # Failures on an identifier are forgotten after a day without one (for known and unknown identifiers alike).
 ROSTER_LOGIN_FAILURE_MEMORY_SECONDS = 24 * 3600
-# A reset-password request is handled by a task (the same work in the request for any address); the beat
-# queues again any request whose task was lost.
-ROSTER_RESET_REQUEST_REQUEUE_AFTER_SECONDS = 300
+# A reset-password request is handled by a task (the same work in the request for any address); every minute
+# the beat queues again any request still there a minute after it was asked (its task was lost: broker down,
+# worker killed). Handling one twice is harmless: the first takes the row and deletes it.
+ROSTER_RESET_REQUEST_REQUEUE_AFTER_SECONDS = 60
 CELERY_BEAT_SCHEDULE["requeue-pending-password-reset-requests"] = {
-    "task": "people.tasks.requeue_pending_password_reset_requests", "schedule": 300.0,
+    "task": "people.tasks.requeue_pending_password_reset_requests", "schedule": 60.0,
 }
