@@ -260,3 +260,49 @@ def period_totals(*, mode: CountMode, tz: dt.tzinfo, period: Period, project_id=
         total["count"] += contribution.count
     return dict(totals)
 
+
+# Quota targets ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Attainment:
+    delivered: float  # frames, or shots (2 decimals), by the department's artists over the period
+    expected: float  # the target times the artists times the period's share of a week
+    artists: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.delivered / self.expected) if self.expected else None
+
+
+def weeks_in(period: Period) -> float:
+    """A period's length in working weeks: its business days over five."""
+    days = (period.end_day - period.first_day).days
+    business = sum(1 for offset in range(days) if (period.first_day + dt.timedelta(days=offset)).weekday() < 5)
+    return business / 5
+
+
+def targets_attainment(targets: list, *, period: Period, tz: dt.tzinfo, project_id=None) -> dict:
+    """target pk -> Attainment over `period`, for a page of targets in two queries: the departments' active
+    artists, then their weighted contributions (feedback dates) on the targets' task types."""
+    from people.models import PersonDepartment
+
+    if not targets:
+        return {}
+    members: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    memberships = PersonDepartment.objects.filter(
+        department_id__in={target.department_id for target in targets}, person__active=True,
+        person__is_bot=False).values_list("department_id", "person_id")
+    for department_id, person_id in memberships:
+        members[department_id].append(person_id)
+    everyone = {person for people in members.values() for person in people}
+    totals = period_totals(mode=COUNT_MODES["weighted"], tz=tz, period=period, project_id=project_id,
+                           task_type_ids={target.task_type_id for target in targets}, person_ids=everyone)
+    weeks = weeks_in(period)
+    attained = {}
+    for target in targets:
+        artists = members.get(target.department_id, [])
+        measure = "frames" if target.unit == "frames" else "count"
+        delivered = sum(totals.get((person, target.task_type_id), {}).get(measure, 0) for person in artists)
+        attained[target.pk] = Attainment(delivered=round(delivered, 2),
+                                         expected=target.per_week * len(artists) * weeks, artists=len(artists))
+    return attained
