@@ -150,3 +150,21 @@ def test_the_quota_report_in_a_browser(live_server, browser, team):
     widths = [row.find_element(By.CSS_SELECTOR, ".roster-bar").size["width"] for row in rows]
     assert frames == {"Ada Kowalski": 120, "Cy Okafor": 48, "Bo Lindqvist": 40}
     assert widths[0] > widths[1] > widths[2] > 0
+
+
+def test_the_report_template_uses_only_classes_unfold_styles():
+    """tests/test_admin_template_classes.py's check, on this app's own template."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    from tests.test_admin_template_classes import TEMPLATE_TAGS, defined_in
+
+    stylesheet = Path(finders.find("unfold/css/styles.css")).read_text()
+    template = Path(settings.BASE_DIR) / "quotas/templates/admin/quotas/report.html"
+    used = {name for attribute in re.findall(r'class="([^"]*)"', template.read_text())
+            for name in TEMPLATE_TAGS.sub(" ", attribute).split()}
+    assert "grow" in used
+    assert sorted(name for name in used if not name.startswith("roster-") and not defined_in(stylesheet, name)) == []
