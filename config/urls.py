@@ -13,6 +13,8 @@ api_patterns = [
     api_path("docs", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     api_path("redoc", SpectacularRedocView.as_view(url_name="schema", template_name="redoc.html"), name="redoc"),
     re_path(r"^$", ApiRootView.as_view(), name="api-root"),
+    # Quotas first: its routes live under timetracking's `data/projects/<pk>` and people's `data/persons/<pk>`.
+    path("", include("quotas.api.urls")),
     # Before people's: its `data/persons/<pk>` pattern must not swallow time routes under data/persons/.
     path("", include("timetracking.api.urls")),
     path("", include("audit.api.urls")),

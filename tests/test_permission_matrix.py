@@ -200,6 +200,18 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("tasks-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("tasks-detail", "PUT", NONE): (200, 200, 200, 403, 403, 403, 403, 401),
     ("tasks-detail", "DELETE", NONE): (204, 204, 403, 403, 403, 403, 403, 401),
+    # Quotas (5 #21-#23, 8, 8.1) on the caller's project: quota shots are read by managers (their projects) and
+    # admins, or by the person themselves (never of a bot); project statistics by the team; a person's
+    # statistics by managers and supervisors, or by the person themselves.
+    ("person-quota-shots-month", "GET", OTHER): (200, 200, 403, 403, 403, 403, 403, 401),
+    ("person-quota-shots-month", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-quota-shots-week", "GET", OTHER): (200, 200, 403, 403, 403, 403, 403, 401),
+    ("person-quota-shots-week", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-quota-shots-day", "GET", OTHER): (200, 200, 403, 403, 403, 403, 403, 401),
+    ("person-quota-shots-day", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("project-quotas", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("project-person-quotas", "GET", OTHER): (200, 200, 200, 403, 403, 403, 403, 401),
+    ("project-person-quotas", "GET", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
 }
 
 NEW_PASSWORD = "An0ther-Str0ng-secret"
@@ -348,6 +360,12 @@ def _detail(name: str) -> Callable[[World, str], Call]:
     return lambda w, t: Call({"pk": getattr(w, name).pk})
 
 
+def _quota_shots(world: World, target: str, **period) -> Call:
+    """A GET's data is its query string: the project and task type the quota shots are counted on."""
+    return Call({"person_id": world.person(target).pk, **period},
+                data={"project_id": str(world.project.pk), "task_type_id": str(world.task_type.pk)})
+
+
 # How to send a valid request on each (URL name, method), given the world and the target variant.
 REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("api-root-bare", "GET"): lambda w, t: Call(),
@@ -475,6 +493,11 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("tasks-detail", "GET"): _detail("task"),
     ("tasks-detail", "PUT"): lambda w, t: Call({"pk": w.task.pk}, data={"estimation": 120}),
     ("tasks-detail", "DELETE"): _detail("task"),
+    ("person-quota-shots-month", "GET"): lambda w, t: _quota_shots(w, t, year=2024, month=6),
+    ("person-quota-shots-week", "GET"): lambda w, t: _quota_shots(w, t, year=2024, week=23),
+    ("person-quota-shots-day", "GET"): lambda w, t: _quota_shots(w, t, year=2024, month=6, day=4),
+    ("project-quotas", "GET"): lambda w, t: Call({"project_id": w.project.pk, "task_type_id": w.task_type.pk}),
+    ("project-person-quotas", "GET"): lambda w, t: Call({"project_id": w.project.pk, "person_id": w.person(t).pk}),
 }
 
 CELLS = [

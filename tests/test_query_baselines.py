@@ -68,6 +68,17 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/tasks", "admin"): 2,
     ("/api/data/tasks?relations=true", "user"): 3,
     ("/api/data/tasks/{task}", "user"): 3,
+    # Quotas: the target person, the project and task type checks, one statement for the contributions (the
+    # weighted passes in one UNION), and one more for the shots when any are listed (none here: these tasks
+    # have no feedback date; tests/quotas measures them with shots).
+    ("/api/data/persons/{person}/quota-shots/month/2024/6?project_id={project}&task_type_id={task_type}",
+     "admin"): 5,
+    ("/api/data/persons/{person}/quota-shots/week/2024/23?project_id={project}&task_type_id={task_type}"
+     "&count_mode=feedback", "user"): 5,
+    ("/api/data/persons/{person}/quota-shots/day/2024/6/4?project_id={project}&task_type_id={task_type}",
+     "user"): 5,
+    ("/api/data/projects/{project}/quotas/{task_type}", "user"): 4,
+    ("/api/data/projects/{project}/quotas/persons/{person}?count_mode=done", "admin"): 4,
 }
 
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "departments",
     "people",
     "timetracking",
+    "quotas",
 ]
 
 MIDDLEWARE = [
