@@ -20,6 +20,7 @@ Deliberate differences from Zou, all kept on purpose:
   API token, which is refused as a non-refresh token (422, flask-jwt-extended's answer too).
 """
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ from tests.timetracking.factories import (
     TaskTypeFactory,
 )
 from timetracking import services as timetracking_services
-from timetracking.models import EntityType, Project, Task, TaskStatus, TaskType
+from timetracking.models import DayOff, EntityType, Project, Task, TaskStatus, TaskType, TimeSpent
 
 CALLERS = ("admin", "manager", "supervisor", "user", "client", "vendor", "bot", "anon")
 CALLER_FIXTURES = {"admin": "admin", "manager": "manager", "supervisor": "supervisor", "user": "user",
@@ -212,9 +213,73 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("project-quotas", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("project-person-quotas", "GET", OTHER): (200, 200, 200, 403, 403, 403, 403, 401),
     ("project-person-quotas", "GET", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
+    # Logging time (5.3): on a task one sees and is assigned to (the target too); for someone else, admins and
+    # the project's managers. A bot target is refused. The task's time is read by whoever sees the task.
+    ("task-time-spent", "POST", SELF): (201, 201, 201, 201, 201, 201, 403, 401),
+    ("task-time-spent", "POST", OTHER): (201, 201, 403, 403, 403, 403, 403, 401),
+    ("task-time-spent", "DELETE", SELF): (201, 201, 201, 201, 201, 201, 403, 401),
+    ("task-time-spent", "DELETE", OTHER): (201, 201, 403, 403, 403, 403, 403, 401),
+    ("task-time-spent-add", "POST", SELF): (201, 201, 201, 201, 201, 201, 403, 401),
+    ("task-time-spent-add", "POST", OTHER): (201, 201, 403, 403, 403, 403, 403, 401),
+    ("task-time-spents", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("task-time-spents-of-day", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    # The tables (5 #11-#14) answer everyone, scoped (tests/timetracking); so do everyone's day-offs of a month.
+    ("time-table-year", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("time-table-month", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("time-table-week", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("time-table-day", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("day-offs-of-month", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    # A person's time (5 #4-#10): the raw range is admin only, the raw month admin or self; the day and the
+    # periods by task also managers and supervisors (scoped to their projects). Never about a bot.
+    ("person-time-spents", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-time-spents", "GET", SELF): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-time-spents-month-all", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-time-spents-month-all", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-time-spents-year", "GET", OTHER): (200, 200, 200, 403, 403, 403, 403, 401),
+    ("person-time-spents-year", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-time-spents-month", "GET", OTHER): (200, 200, 200, 403, 403, 403, 403, 401),
+    ("person-time-spents-month", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-time-spents-week", "GET", OTHER): (200, 200, 200, 403, 403, 403, 403, 401),
+    ("person-time-spents-week", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-time-spents-day", "GET", OTHER): (200, 200, 200, 403, 403, 403, 403, 401),
+    ("person-time-spents-day", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-time-spents-of-day", "GET", OTHER): (200, 200, 200, 403, 403, 403, 403, 401),
+    ("person-time-spents-of-day", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    # A person's day-offs (5 #15, #17-#20): admin or self, never about a bot.
+    ("person-day-offs", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-day-offs", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-day-offs-week", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-day-offs-week", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-day-offs-month", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-day-offs-month", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-day-offs-year", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-day-offs-year", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-day-off-of-day", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-day-off-of-day", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    # The current user's own (5.2).
+    ("user-time-spents", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("user-time-spents-of-day", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("user-task-time-spent", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("user-day-off", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    # /data/time-spents (5.5): admin only, but a delete follows the logging rule (here: one's own row).
+    ("time-spents-list", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("time-spents-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("time-spents-detail", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("time-spents-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("time-spents-detail", "DELETE", NONE): (204, 204, 204, 204, 204, 204, 204, 401),
+    # /data/day-offs (5.4): admins list; everyone creates, reads, changes and deletes their own (403 otherwise).
+    ("day-offs-list", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("day-offs-list", "POST", NONE): (201, 201, 201, 201, 201, 201, 201, 401),
+    ("day-offs-detail", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("day-offs-detail", "GET", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("day-offs-detail", "PUT", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("day-offs-detail", "PUT", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("day-offs-detail", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("day-offs-detail", "DELETE", SELF): (204, 204, 204, 204, 204, 204, 204, 401),
 }
 
 NEW_PASSWORD = "An0ther-Str0ng-secret"
+JUNE_4 = dt.date(2024, 6, 4)
 
 
 def _png_bytes() -> bytes:
@@ -305,6 +370,20 @@ class World:
                            task_type=self.task_type, task_status=self.task_status,
                            assignees=[self.caller] if self.caller is not None else [])
 
+    def assigned(self, target: str) -> Person:
+        """The target person, assigned to the task (the caller already is)."""
+        person = self.person(target)
+        self.task.assignees.add(person)
+        return person
+
+    def logged(self, target: str) -> TimeSpent:
+        return timetracking_services.time_spent_set(acting_user=None, task=self.task,
+                                                    person=self.assigned(target), date=JUNE_4, duration=60)
+
+    def day_off(self, target: str) -> DayOff:
+        return timetracking_services.day_off_create(acting_user=None, data={
+            "person": self.person(target), "date": JUNE_4, "end_date": JUNE_4})
+
 
 @dataclass
 class Call:
@@ -354,6 +433,11 @@ def _reset_password(world: World) -> Call:
     token = password_reset_token_issue(person=world.other)
     return Call(data={"email": world.other.email, "token": token, "password": NEW_PASSWORD,
                       "password2": NEW_PASSWORD})
+
+
+def _time_target(world: World, target: str, *, logged: bool = False) -> dict:
+    person = world.logged(target).person if logged else world.assigned(target)
+    return {"task_id": world.task.pk, "date": JUNE_4, "person_id": person.pk}
 
 
 def _detail(name: str) -> Callable[[World, str], Call]:
@@ -498,6 +582,48 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("person-quota-shots-day", "GET"): lambda w, t: _quota_shots(w, t, year=2024, month=6, day=4),
     ("project-quotas", "GET"): lambda w, t: Call({"project_id": w.project.pk, "task_type_id": w.task_type.pk}),
     ("project-person-quotas", "GET"): lambda w, t: Call({"project_id": w.project.pk, "person_id": w.person(t).pk}),
+    ("task-time-spent", "POST"): lambda w, t: Call(_time_target(w, t), data={"duration": 60}),
+    ("task-time-spent", "DELETE"): lambda w, t: Call(_time_target(w, t, logged=True)),
+    ("task-time-spent-add", "POST"): lambda w, t: Call(_time_target(w, t), data={"duration": 60}),
+    ("task-time-spents", "GET"): lambda w, t: Call({"task_id": w.logged(SELF).task_id}),
+    ("task-time-spents-of-day", "GET"): lambda w, t: Call({"task_id": w.logged(SELF).task_id, "date": JUNE_4}),
+    ("time-table-year", "GET"): lambda w, t: _after(w.logged(SELF)),
+    ("time-table-month", "GET"): lambda w, t: Call({"year": w.logged(SELF).date.year}),
+    ("time-table-week", "GET"): lambda w, t: Call({"year": w.logged(SELF).date.year}),
+    ("time-table-day", "GET"): lambda w, t: Call({"year": w.logged(SELF).date.year, "month": 6}),
+    ("day-offs-of-month", "GET"): lambda w, t: Call({"year": 2024, "month": 6}),
+    ("person-time-spents", "GET"): lambda w, t: Call({"person_id": w.person(t).pk}),
+    ("person-time-spents-month-all", "GET"): lambda w, t: Call({"person_id": w.person(t).pk, "year": 2024,
+                                                                 "month": 6}),
+    ("person-time-spents-year", "GET"): lambda w, t: Call({"person_id": w.logged(t).person_id, "year": 2024}),
+    ("person-time-spents-month", "GET"): lambda w, t: Call({"person_id": w.person(t).pk, "year": 2024,
+                                                             "month": 6}),
+    ("person-time-spents-week", "GET"): lambda w, t: Call({"person_id": w.person(t).pk, "year": 2024, "week": 23}),
+    ("person-time-spents-day", "GET"): lambda w, t: Call({"person_id": w.person(t).pk, "year": 2024, "month": 6,
+                                                           "day": 4}),
+    ("person-time-spents-of-day", "GET"): lambda w, t: Call({"person_id": w.person(t).pk, "date": JUNE_4}),
+    ("person-day-offs", "GET"): lambda w, t: Call({"person_id": w.day_off(t).person_id}),
+    ("person-day-offs-week", "GET"): lambda w, t: Call({"person_id": w.person(t).pk, "year": 2024, "week": 23}),
+    ("person-day-offs-month", "GET"): lambda w, t: Call({"person_id": w.person(t).pk, "year": 2024,
+                                                          "month": 6}),
+    ("person-day-offs-year", "GET"): lambda w, t: Call({"person_id": w.person(t).pk, "year": 2024}),
+    ("person-day-off-of-day", "GET"): lambda w, t: Call({"person_id": w.person(t).pk, "date": JUNE_4}),
+    ("user-time-spents", "GET"): lambda w, t: Call(),
+    ("user-time-spents-of-day", "GET"): lambda w, t: Call({"date": JUNE_4}),
+    ("user-task-time-spent", "GET"): lambda w, t: Call({"task_id": w.task.pk, "date": JUNE_4}),
+    ("user-day-off", "GET"): lambda w, t: Call({"date": JUNE_4}),
+    ("time-spents-list", "GET"): lambda w, t: _after(w.logged(SELF)),
+    ("time-spents-list", "POST"): lambda w, t: Call(data={
+        "task_id": str(w.task.pk), "person_id": str(w.assigned(SELF).pk), "date": "2024-06-05", "duration": 30}),
+    ("time-spents-detail", "GET"): lambda w, t: Call({"pk": w.logged(SELF).pk}),
+    ("time-spents-detail", "PUT"): lambda w, t: Call({"pk": w.logged(SELF).pk}, data={"duration": 90}),
+    ("time-spents-detail", "DELETE"): lambda w, t: Call({"pk": w.logged(SELF).pk}),
+    ("day-offs-list", "GET"): lambda w, t: _after(w.day_off(SELF)),
+    ("day-offs-list", "POST"): lambda w, t: Call(data={"person_id": str(w.person(SELF).pk), "date": "2024-06-10",
+                                                      "end_date": "2024-06-11"}),
+    ("day-offs-detail", "GET"): lambda w, t: Call({"pk": w.day_off(t).pk}),
+    ("day-offs-detail", "PUT"): lambda w, t: Call({"pk": w.day_off(t).pk}, data={"description": "Off"}),
+    ("day-offs-detail", "DELETE"): lambda w, t: Call({"pk": w.day_off(t).pk}),
 }
 
 CELLS = [

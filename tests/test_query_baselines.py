@@ -15,7 +15,8 @@ from departments import services as department_services
 from departments.models import Department, HardwareItem, SalaryScale, Software, Studio, Team
 from people.models import DesktopLoginLog
 from tests.conftest import client_for, make_person
-from tests.timetracking.factories import TaskFactory, TaskStatusFactory, TaskTypeFactory
+from tests.timetracking.factories import TaskFactory, TaskStatusFactory, TaskTypeFactory, day_off
+from timetracking import services as timetracking_services
 
 # (path template, caller): queries. {person}, {department}, ... are filled from the data built below.
 BASELINES: dict[tuple[str, str], int] = {
@@ -79,6 +80,37 @@ BASELINES: dict[tuple[str, str], int] = {
      "user"): 5,
     ("/api/data/projects/{project}/quotas/{task_type}", "user"): 4,
     ("/api/data/projects/{project}/quotas/persons/{person}?count_mode=done", "admin"): 4,
+    # Time spent and day-offs: the token, the person in the path (or the task, or the manager's team check),
+    # then one query. The tables read the stored totals with one GROUP BY.
+    ("/api/actions/tasks/{task}/time-spents", "user"): 3,
+    ("/api/actions/tasks/{task}/time-spents/2024-06-04", "user"): 3,
+    ("/api/data/persons/time-spents/year-table", "admin"): 2,
+    ("/api/data/persons/time-spents/year-table?project_id={project}", "manager"): 3,
+    ("/api/data/persons/time-spents/year-table", "user"): 2,
+    ("/api/data/persons/time-spents/month-table/2024", "admin"): 2,
+    ("/api/data/persons/time-spents/week-table/2024", "admin"): 2,
+    ("/api/data/persons/time-spents/day-table/2024/6", "admin"): 2,
+    ("/api/data/persons/day-offs/2024/6", "admin"): 2,
+    ("/api/data/persons/{person}/time-spents?start_date=2024-01-01&end_date=2024-12-31", "admin"): 3,
+    ("/api/data/persons/{person}/time-spents/month/all/2024/6", "user"): 3,
+    ("/api/data/persons/{person}/time-spents/year/2024", "user"): 3,
+    ("/api/data/persons/{person}/time-spents/month/2024/6", "manager"): 3,
+    ("/api/data/persons/{person}/time-spents/week/2024/23", "admin"): 3,
+    ("/api/data/persons/{person}/time-spents/day/2024/6/4", "admin"): 3,
+    ("/api/data/persons/{person}/time-spents/2024-06-04", "manager"): 3,
+    ("/api/data/persons/{person}/day-offs", "user"): 3,
+    ("/api/data/persons/{person}/day-offs/week/2024/24", "admin"): 3,
+    ("/api/data/persons/{person}/day-offs/month/2024/06", "user"): 3,
+    ("/api/data/persons/{person}/day-offs/year/2024", "user"): 3,
+    ("/api/data/persons/{person}/day-offs/2024-06-10", "user"): 3,
+    ("/api/data/user/time-spents", "user"): 2,
+    ("/api/data/user/time-spents/2024-06-04", "user"): 2,
+    ("/api/data/user/tasks/{task}/time-spents/2024-06-04", "user"): 2,
+    ("/api/data/user/day-offs/2024-06-10", "user"): 2,
+    ("/api/data/time-spents", "admin"): 2,
+    ("/api/data/time-spents/{time_spent}", "admin"): 2,
+    ("/api/data/day-offs", "admin"): 2,
+    ("/api/data/day-offs/{day_off}", "admin"): 2,
 }
 
 
@@ -105,6 +137,13 @@ def add_rows(count: int, start: int, *, team=()) -> dict:
                            entity__project__team=[*team, person], assignees=[*team, person])
         made.update(project=task.project, entity=task.entity, task=task, task_type=task.task_type,
                     task_status=task.task_status, entity_type=task.entity.entity_type)
+        for member in (*team, person):
+            for day in (1 + i % 3, 4):
+                made["time_spent"] = timetracking_services.time_spent_set(
+                    acting_user=None, task=task, person=member, date=dt.date(2024, 6, day), duration=60)
+        for member in team[:1]:  # day-offs on distinct days, clear of the time above
+            made["day_off"] = day_off(person=member, date=dt.date(2024, 6, 10) + dt.timedelta(days=i))
+        day_off(person=person, date=dt.date(2024, 6, 10))
     return made
 
 
@@ -123,7 +162,7 @@ def count_queries(api, path: str) -> int:
 @pytest.mark.django_db
 def test_query_counts_hold_whatever_the_size(admin, manager, user):
     callers = {"admin": client_for(admin), "manager": client_for(manager), "user": client_for(user)}
-    targets = add_rows(2, start=0, team=[user])
+    targets = add_rows(2, start=0, team=[user, manager])
     targets["person"] = user
     department_services.salary_scales_fill_missing()
     targets["salary_scale"] = SalaryScale.objects.first()
@@ -133,7 +172,7 @@ def test_query_counts_hold_whatever_the_size(admin, manager, user):
     small = {key: count_queries(callers[caller], path.format(**{k: v.pk for k, v in targets.items()}))
              for (path, caller) in BASELINES for key in [(path, caller)]}
 
-    add_rows(10, start=2, team=[user])
+    add_rows(10, start=2, team=[user, manager])
     department_services.salary_scales_fill_missing()  # the list fills missing cells itself (Zou): not measured
     for when in range(10):
         DesktopLoginLog.objects.create(person=user, date=dt.datetime(2024, 7, 1 + when, tzinfo=dt.UTC))

@@ -2,7 +2,7 @@
 many-to-many relations (`team`, `assignees`) by one id."""
 
 from config.filters import ZouFilterSet
-from timetracking.models import Entity, EntityType, Project, Task, TaskStatus, TaskType
+from timetracking.models import DayOff, Entity, EntityType, Project, Task, TaskStatus, TaskType, TimeSpent
 
 TIMESTAMP_FIELDS = ["id", "created_at", "updated_at"]
 
@@ -50,3 +50,17 @@ class TaskFilterSet(ZouFilterSet):
                   "completion_rate", "retake_count", "start_date", "due_date", "real_start_date", "end_date",
                   "done_date", "nb_drawings", "shotgun_id", "project", "task_type", "task_status", "entity",
                   "assigner", "assignees"]
+
+
+class TimeSpentFilterSet(ZouFilterSet):
+    """`start_date` and `end_date` (together) are the view's range, not columns."""
+
+    class Meta:
+        model = TimeSpent
+        fields = [*TIMESTAMP_FIELDS, "duration", "date", "task", "person"]
+
+
+class DayOffFilterSet(ZouFilterSet):
+    class Meta:
+        model = DayOff
+        fields = [*TIMESTAMP_FIELDS, "date", "end_date", "description", "person"]

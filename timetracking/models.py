@@ -1,6 +1,8 @@
 """Productions and the time spent on them, in Zou's shapes (zou-api.md sections 3.2 and 8): projects, task
 types and statuses, entities (episodes, sequences, shots, assets), tasks, time spent and day-offs."""
 
+import uuid
+
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.core.validators import MinValueValidator
@@ -357,3 +359,45 @@ class DayOff(ZouModel):
 
     def __str__(self):
         return f"{self.person_id} off {self.date}..{self.end_date}"
+
+
+class Period(models.TextChoices):
+    DAY = "day", "Day"
+    WEEK = "week", "ISO week"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+# "No department": the key of time spent on tasks whose task type has no department. A NULL would make every
+# such row distinct in the unique key (so `ON CONFLICT` would never fire), and NULLS NOT DISTINCT is
+# PostgreSQL-only; the nil UUID is no department's id.
+NO_DEPARTMENT = uuid.UUID(int=0)
+
+
+class TimeSpentTotal(models.Model):
+    """Stored sums of time spent, per person, project and task-type department, at four granularities: the
+    day, the ISO week (`period_start` its Monday), the month (its 1st) and the year (Jan 1st). The four time
+    tables read these instead of the raw rows, so their cost follows the number of persons and periods, not
+    the history's size.
+
+    Derived data: written only by `timetracking.totals` in the transaction of each time-spent write, rebuilt
+    and verified by `manage.py time_totals`. `period_number` is the key the tables print: the day of the
+    month, the ISO week number, the month number, or the year."""
+
+    period = models.CharField(max_length=5, choices=Period.choices)
+    period_start = models.DateField()
+    period_number = models.SmallIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    department_key = models.UUIDField(help_text="The task type's department id, or NO_DEPARTMENT.")
+    minutes = models.FloatField()
+
+    class Meta:
+        constraints = [
+            # Leads with (period, period_start): the tables read one period kind over a date range.
+            models.UniqueConstraint(fields=["period", "period_start", "person", "project", "department_key"],
+                                    name="unique_time_spent_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.period} {self.period_start}: {self.minutes} min"

@@ -31,11 +31,32 @@ TIMETRACKING_PERMISSIONS = {
     "tasks.change": ("admin", "manager", "supervisor"),
     "tasks.change_any_department": ("admin", "manager"),
     "tasks.delete": ("admin", "manager"),
-    # Time spent and day-offs of everyone (the HR screens; the per-person API rules come with their routes).
+    # Time spent (zou-api.md 5, 5.2, 5.3, 5.5). Everyone's, unscoped: admins (the HR screens, the raw lists).
     "time_spents.view": ADMIN,
     "time_spents.change": ADMIN,
+    # A person's raw month (#10): admins, or the person.
+    "time_spents.view_month": ADMIN,
+    "time_spents.view_month.self": EVERY_ROLE,
+    # A person's day and aggregated periods (#5-#9) and the tables (#11-#14): anyone may ask; what they get
+    # is the selectors' (admins and the person: all; managers and supervisors: their projects' time, and
+    # supervisors only their departments'; others: 403 on a person, their own row in a table).
+    "time_spents.view_person": EVERY_ROLE,
+    "time_spents.view_tables": EVERY_ROLE,
+    "time_spents.view_projects": ("manager", "supervisor"),
+    "time_spents.view_any_department": ("admin", "manager"),
+    # Logging time (5.3): on a task one sees and is assigned to; admins and the project's managers also for
+    # the other assignees (Zou's check_time_spent_access, in selectors.time_spent_is_writable_by).
+    "time_spents.log": EVERY_ROLE,
+    "time_spents.log_for_others": ("admin", "manager"),
+    # Day-offs (5 #15-#20, 5.4): admins for everyone, each person for their own.
     "day_offs.view": ADMIN,
+    "day_offs.view.self": EVERY_ROLE,
     "day_offs.change": ADMIN,
+    "day_offs.change.self": EVERY_ROLE,
+    "day_offs.view_month": EVERY_ROLE,  # #16: admins see everyone's, others their own
+    "day_offs.list": ADMIN,  # GET /data/day-offs
+    # POST /data/day-offs: anyone, for themselves (the view checks the body's person against day_offs.change).
+    "day_offs.create": EVERY_ROLE,
 }
 
 

@@ -1,13 +1,26 @@
 """Every read with a rule: which projects, entities and tasks a person sees (Zou's project-team rule), which
-tasks they may change, and the relation id lists a listing needs, loaded in bounded queries."""
+tasks they may change, whose time spent they may read or log, the time tables (from the stored totals), and
+the relation id lists a listing needs, loaded in bounded queries."""
 
+import datetime as dt
+import uuid
 from collections import defaultdict
 
 from django.db import models
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
+from config.errors import ApplicationError, Forbidden
 from people.models import Person, PersonDepartment
-from timetracking.models import Entity, Project, ProjectPersonLink, Task, TaskPersonLink
+from timetracking.models import (
+    DayOff,
+    Entity,
+    Project,
+    ProjectPersonLink,
+    Task,
+    TaskPersonLink,
+    TimeSpent,
+    TimeSpentTotal,
+)
 
 
 def _on_team(viewer: Person, project_ref: str = "pk") -> Exists:
@@ -87,3 +100,128 @@ def relation_ids(instance, name: str) -> list[str]:
         attach_relation_ids([instance], (name,))
         attached = getattr(instance, f"{name}_ids")
     return attached
+
+
+# Time spent -------------------------------------------------------------------------------------------
+
+def _team_project_ids(viewer: Person) -> QuerySet:
+    return ProjectPersonLink.objects.filter(person=viewer).values("project_id")
+
+
+def _department_ids(viewer: Person) -> QuerySet:
+    return PersonDepartment.objects.filter(person=viewer).values("department_id")
+
+
+def time_spent_is_writable_by(*, viewer: Person, task: Task, person: Person) -> bool:
+    """Zou's check_time_spent_access: the person is assigned to the task, and the caller is that person, or
+    may log for others on a project they see (admins: all; managers: their team's). `task` is one the
+    viewer sees (task_qs_visible_to)."""
+    if not TaskPersonLink.objects.filter(task=task, person=person).exists():
+        return False
+    return person.pk == viewer.pk or viewer.has_perm("time_spents.log_for_others")
+
+
+def person_time_spents_visible_to(*, viewer: Person, person: Person, project_id=None) -> QuerySet[TimeSpent]:
+    """A person's time spent as `viewer` may read it (zou-api.md 5 #5-#9): admins and the person all of it;
+    managers and supervisors the time on their team's projects (a `project_id` outside them is a 403), and
+    supervisors only on task types of their departments; anyone else gets a 403."""
+    queryset = TimeSpent.objects.filter(person=person)
+    if project_id is not None:
+        queryset = queryset.filter(task__project_id=project_id)
+    if viewer.has_perm("time_spents.view") or viewer.pk == person.pk:
+        return queryset
+    if not viewer.has_perm("time_spents.view_projects"):
+        raise Forbidden("You are not allowed to see this person's time spent.")
+    if project_id is not None and not ProjectPersonLink.objects.filter(person=viewer,
+                                                                       project_id=project_id).exists():
+        raise Forbidden("You are not on this project's team.")
+    queryset = queryset.filter(task__project_id__in=_team_project_ids(viewer))
+    if not viewer.has_perm("time_spents.view_any_department"):
+        queryset = queryset.filter(task__task_type__department_id__in=_department_ids(viewer))
+    return queryset
+
+
+def task_time_entries(time_spents: QuerySet[TimeSpent]) -> list[dict]:
+    """One entry per task with the summed duration (zou-api.md 5, the aggregated entry), grouped by the
+    database; `sequence_name` and `episode_name` are the entity's parent and grandparent names."""
+    rows = (
+        time_spents.order_by()
+        .values("task_id")
+        .annotate(
+            task_type_id=F("task__task_type_id"), project_id=F("task__project_id"),
+            project_name=F("task__project__name"), entity_name=F("task__entity__name"),
+            entity_type_name=F("task__entity__entity_type__name"), sequence_name=F("task__entity__parent__name"),
+            episode_name=F("task__entity__parent__parent__name"), total=Sum("duration"),
+        )
+        .order_by("project_name", "entity_name", "task_id")
+    )
+    return [{"task_id": row["task_id"], "task_type_id": row["task_type_id"], "project_id": row["project_id"],
+             "project_name": row["project_name"], "entity_name": row["entity_name"],
+             "entity_type_name": row["entity_type_name"], "sequence_name": row["sequence_name"],
+             "episode_name": row["episode_name"], "duration": float(row["total"])} for row in rows]
+
+
+def _uuid_param(name: str, raw) -> uuid.UUID | None:
+    if raw in (None, ""):
+        return None
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        raise ApplicationError(f"{name} is not a valid id.") from None
+
+
+def time_table_scope(*, viewer: Person, project_id=None, department_id=None, studio_id=None) -> Q:
+    """The stored totals a table covers for `viewer` (zou-api.md 5, tables): admins every person's, filtered
+    as asked; managers and supervisors their team's projects (another `project_id` is a 403), supervisors
+    only their departments (another `department_id` is Zou's 400); anyone else only their own row."""
+    project_id = _uuid_param("project_id", project_id)
+    department_id = _uuid_param("department_id", department_id)
+    studio_id = _uuid_param("studio_id", studio_id)
+    scope = Q()
+    if project_id is not None:
+        scope &= Q(project_id=project_id)
+    if department_id is not None:
+        scope &= Q(department_key=department_id)
+    if studio_id is not None:
+        scope &= Q(person__studio_id=studio_id)
+    if viewer.has_perm("time_spents.view"):
+        return scope
+    if not viewer.has_perm("time_spents.view_projects"):
+        return scope & Q(person=viewer)
+    if project_id is not None:
+        if not ProjectPersonLink.objects.filter(person=viewer, project_id=project_id).exists():
+            raise Forbidden("You are not on this project's team.")
+    else:
+        scope &= Q(project_id__in=_team_project_ids(viewer))
+    if not viewer.has_perm("time_spents.view_any_department"):
+        if department_id is not None:
+            if not PersonDepartment.objects.filter(person=viewer, department_id=department_id).exists():
+                raise ApplicationError("Supervisor not allowed to access this department")
+        else:
+            scope &= Q(department_key__in=_department_ids(viewer))
+    return scope
+
+
+def time_table(*, period: str, scope: Q, start: dt.date | None = None, end: dt.date | None = None
+               ) -> dict[str, dict[str, float]]:
+    """`{"<period number>": {"<person id>": minutes}}` from the stored totals of one period kind, over
+    [start, end) when given: one GROUP BY over persons x periods, whatever the history's size."""
+    totals = TimeSpentTotal.objects.filter(scope, period=period)
+    if start is not None:
+        totals = totals.filter(period_start__gte=start, period_start__lt=end)
+    rows = totals.order_by().values_list("period_number", "person_id").annotate(total=Sum("minutes"))
+    table: dict[str, dict[str, float]] = {}
+    for number, person_id, total in rows:
+        table.setdefault(str(number), {})[str(person_id)] = float(total)
+    return table
+
+
+# Day-offs ---------------------------------------------------------------------------------------------
+
+def day_offs_overlapping(day_offs: QuerySet[DayOff], start: dt.date, last: dt.date) -> QuerySet[DayOff]:
+    """The day-offs that share at least one day with [start, last], ordered by date (Zou's tests)."""
+    return day_offs.filter(end_date__gte=start, date__lte=last).order_by("date", "created_at")
+
+
+def day_off_covering(day_offs: QuerySet[DayOff], day: dt.date) -> DayOff | None:
+    return day_offs.filter(date__lte=day, end_date__gte=day).order_by("date").first()

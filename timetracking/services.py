@@ -7,18 +7,19 @@ Each service is keyword-only, takes the `acting_user`, and runs in one transacti
 import datetime as dt
 import math
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import OuterRef, ProtectedError, RestrictedError, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Max, OuterRef, ProtectedError, QuerySet, RestrictedError, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from config.errors import ApplicationError, Forbidden, field_error
-from people.models import Person
-from timetracking import selectors
+from people.models import DesktopLoginLog, Person
+from timetracking import selectors, totals
 from timetracking.models import (
     DayOff,
     Entity,
@@ -146,9 +147,16 @@ def catalog_update(*, acting_user, instance: models.Model, data: dict[str, Any])
 
 @transaction.atomic
 def catalog_save(*, acting_user, instance: models.Model) -> models.Model:
-    """Save a catalog row already filled in (the API's writes and the admin's forms)."""
+    """Save a catalog row already filled in (the API's writes and the admin's forms). A task type that
+    changes department moves its time spent between the stored totals' departments."""
     if isinstance(instance, TaskStatus):
         _single_default_status(instance)
+    if isinstance(instance, TaskType) and not instance._state.adding:
+        previous = TaskType.objects.filter(pk=instance.pk).values_list("department_id", flat=True).first()
+        if previous != instance.department_id:
+            _lock_time_of_tasks(Task.objects.filter(task_type=instance))
+            with _moving_time(TimeSpent.objects.filter(task__task_type=instance)):
+                return _save_validated(instance)
     return _save_validated(instance)
 
 
@@ -212,7 +220,8 @@ def project_delete(*, acting_user, project: Project, force: bool = False) -> Non
     if project.project_status.name != CLOSED:
         raise ApplicationError("Only closed projects can be deleted")
     if force:
-        TimeSpent.objects.filter(task__project=project).delete()
+        _lock_time_of_tasks(Task.objects.filter(project=project))
+        _time_spents_delete(TimeSpent.objects.filter(task__project=project))
     _delete(project, linked_message="Some data are still linked to given project.")
 
 
@@ -336,7 +345,7 @@ def task_update(*, acting_user, task: Task, data: dict[str, Any]) -> Task:
     if "entity" in data or "task_type" in data:
         _check_task_links(task)
     task_apply_status(task, task.task_status, previous_status_id=previous_status_id)
-    _save_validated(task)
+    _save_task(task)
     if relations.get("assignees") is not None:
         _set_task_assignees(task, relations["assignees"])
     return task
@@ -349,6 +358,18 @@ def task_save(*, acting_user, task: Task) -> Task:
                           if not task._state.adding else None)
     _check_task_links(task)
     task_apply_status(task, task.task_status, previous_status_id=previous_status_id)
+    return _save_task(task)
+
+
+def _save_task(task: Task) -> Task:
+    """Save a task; one that changes project or task type moves its time spent between the stored totals'
+    keys (the task type gives the department)."""
+    if not task._state.adding:
+        previous = Task.objects.select_for_update().filter(pk=task.pk).values_list(
+            "project_id", "task_type_id").first()
+        if previous is not None and previous != (task.project_id, task.task_type_id):
+            with _moving_time(TimeSpent.objects.filter(task=task)):
+                return _save_validated(task)
     return _save_validated(task)
 
 
@@ -356,11 +377,16 @@ def task_save(*, acting_user, task: Task) -> Task:
 def task_delete(*, acting_user, task: Task, force: bool = False) -> None:
     """A task with time spent is deleted only with `force`, which removes that time too."""
     if force:
-        TimeSpent.objects.filter(task=task).delete()
+        _lock_time_of_tasks(Task.objects.filter(pk=task.pk))
+        _time_spents_delete(TimeSpent.objects.filter(task=task))
     _delete(task, linked_message="Some data are still linked to given task (time spent).")
 
 
 # Time spent -----------------------------------------------------------------------------------------
+#
+# Every write keeps three things equal to the raw rows in its own transaction: `Task.duration`, the stored
+# totals (timetracking.totals) and the person's `last_presence`. Locks make each delta exact: a write locks
+# its person, then its task (the order every path takes), then its row, before reading what it changes.
 
 def task_durations_refresh(task_ids: Iterable) -> None:
     """`Task.duration` = the sum of its time spent, computed by the database in one UPDATE."""
@@ -373,6 +399,22 @@ def task_durations_refresh(task_ids: Iterable) -> None:
         duration=Coalesce(Subquery(total, output_field=models.FloatField()), Value(0.0)))
 
 
+def person_last_presence_refresh(person_ids: Iterable) -> None:
+    """`last_presence` = the later of the person's last time-spent day and last desktop-login day, or null
+    when there is neither (Zou's update_person_last_presence), in one UPDATE."""
+    person_ids = list(set(person_ids))
+    if not person_ids:
+        return
+    last_time = Subquery(TimeSpent.objects.filter(person=OuterRef("pk")).order_by().values("person")
+                         .annotate(last=Max("date")).values("last"), output_field=models.DateField())
+    last_login = Subquery(DesktopLoginLog.objects.filter(person=OuterRef("pk")).order_by().values("person")
+                          .annotate(last=Max("date")).values("last"), output_field=models.DateTimeField())
+    login_day = models.functions.TruncDate(last_login)
+    # GREATEST is NULL on SQLite when either side is: compare each with the other as its own fallback.
+    Person.objects.filter(pk__in=person_ids).update(last_presence=Greatest(
+        Coalesce(last_time, login_day), Coalesce(login_day, last_time), output_field=models.DateField()))
+
+
 def _check_duration(duration) -> float:
     if isinstance(duration, bool) or not isinstance(duration, (int, float)):
         raise field_error("duration", "Duration must be a number of minutes.")
@@ -382,58 +424,113 @@ def _check_duration(duration) -> float:
     return duration
 
 
-def _move_last_presence(person_id, day: dt.date) -> None:
-    Person.objects.filter(pk=person_id).exclude(last_presence__gte=day).update(last_presence=day)
+def _lock_writers(*, person_ids: Iterable = (), task_ids: Iterable = ()) -> None:
+    """Lock the persons, then the tasks, whose time spent is about to change, each set in id order: every
+    path takes them in this order, so two writers never wait on each other in a circle."""
+    person_ids, task_ids = list(set(person_ids)), list(set(task_ids))
+    if person_ids:
+        list(Person.objects.select_for_update(no_key=True).filter(pk__in=person_ids).order_by("pk")
+             .values_list("pk", flat=True))
+    if task_ids:
+        _lock_tasks(Task.objects.filter(pk__in=task_ids))
+
+
+def _lock_tasks(tasks: QuerySet) -> None:
+    list(tasks.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+
+
+def _lock_time_of_tasks(tasks: QuerySet) -> None:
+    """Before removing the time spent on `tasks`: lock the persons who logged it, then the tasks."""
+    person_ids = TimeSpent.objects.filter(task__in=tasks).order_by().values_list("person_id", flat=True).distinct()
+    _lock_writers(person_ids=person_ids)
+    _lock_tasks(tasks)
+
+
+@contextmanager
+def _moving_time(time_spents: QuerySet) -> Iterator[None]:
+    """For a change that moves rows between the totals' keys: their minutes leave the old keys before it and
+    reach the new ones after it (`time_spents` is read again after the change)."""
+    totals.apply(time_spents, factor=-1.0)
+    yield
+    totals.apply(time_spents)
 
 
 @transaction.atomic
 def time_spent_set(*, acting_user, task: Task, person: Person, date: dt.date, duration, add: bool = False
                    ) -> TimeSpent:
     """Set (or with `add`, add to) the minutes a person spent on a task on a day; the row is created when
-    missing. Concurrent writes to one row are serialized by its row lock (or the unique constraint)."""
+    missing. Concurrent writes to one person's time take turns (the person's row lock)."""
     duration = _check_duration(duration)
+    _lock_writers(person_ids=[person.pk], task_ids=[task.pk])
     lookup = {"task": task, "person": person, "date": date}
     time_spent = TimeSpent.objects.select_for_update().filter(**lookup).first()
     if time_spent is None:
-        try:
-            with transaction.atomic():
-                time_spent = TimeSpent.objects.create(duration=duration, **lookup)
-        except IntegrityError:  # created by a concurrent request since our read: update it instead
-            time_spent = TimeSpent.objects.select_for_update().get(**lookup)
-            time_spent.duration = time_spent.duration + duration if add else duration
-            time_spent.save(update_fields=["duration", "updated_at"])
-        else:
-            _move_last_presence(person.pk, date)
+        time_spent = _save_validated(TimeSpent(duration=duration, **lookup))
+        delta = duration
     else:
-        time_spent.duration = time_spent.duration + duration if add else duration
+        new_duration = time_spent.duration + duration if add else duration
+        delta = new_duration - time_spent.duration
+        time_spent.duration = new_duration
         time_spent.save(update_fields=["duration", "updated_at"])
+    totals.apply(TimeSpent.objects.filter(pk=time_spent.pk), minutes=delta)
     task_durations_refresh([task.pk])
+    person_last_presence_refresh([person.pk])
+    return time_spent
+
+
+@transaction.atomic
+def time_spent_create(*, acting_user, data: dict[str, Any]) -> TimeSpent:
+    """A new row (`/data/time-spents`): the same checks as the generic CRUD's, a 400 when the person already
+    has a row for that task and day."""
+    time_spent = TimeSpent(**data)
+    time_spent.duration = _check_duration(time_spent.duration)
+    _lock_writers(person_ids=[time_spent.person_id], task_ids=[time_spent.task_id])
+    _save_validated(time_spent)
+    totals.apply(TimeSpent.objects.filter(pk=time_spent.pk))
+    task_durations_refresh([time_spent.task_id])
+    person_last_presence_refresh([time_spent.person_id])
     return time_spent
 
 
 @transaction.atomic
 def time_spent_update(*, acting_user, time_spent: TimeSpent, data: dict[str, Any]) -> TimeSpent:
-    old_task_id = time_spent.task_id
+    old_task_id, old_person_id = time_spent.task_id, time_spent.person_id
     if "duration" in data:
         data["duration"] = _check_duration(data["duration"])
     _assign(time_spent, data)
-    _save_validated(time_spent)
+    _lock_writers(person_ids=[old_person_id, time_spent.person_id], task_ids=[old_task_id, time_spent.task_id])
+    row = TimeSpent.objects.filter(pk=time_spent.pk)
+    row.select_for_update().values_list("pk", flat=True).first()
+    with _moving_time(row):
+        _save_validated(time_spent)
     task_durations_refresh([old_task_id, time_spent.task_id])
+    person_last_presence_refresh([old_person_id, time_spent.person_id])
     return time_spent
 
 
 @transaction.atomic
 def time_spent_delete(*, acting_user, time_spent: TimeSpent) -> None:
-    task_id = time_spent.task_id
-    time_spent.delete()
-    task_durations_refresh([task_id])
+    _lock_writers(person_ids=[time_spent.person_id], task_ids=[time_spent.task_id])
+    _time_spents_delete(TimeSpent.objects.filter(pk=time_spent.pk))
 
 
-def _time_spents_delete(queryset) -> None:
-    """Delete time spent rows and recompute the durations of the tasks they were on."""
-    task_ids = list(queryset.values_list("task_id", flat=True).distinct())
+def _time_spents_delete(queryset: QuerySet) -> None:
+    """Delete time spent rows (their persons or tasks already locked by the caller, so none appears meanwhile)
+    and bring the stored totals, task durations and presence days down with them."""
+    rows = list(queryset.select_for_update(of=("self",)).order_by("pk").values_list("task_id", "person_id"))
+    if not rows:
+        return
+    totals.apply(queryset, factor=-1.0)
     queryset.delete()
-    task_durations_refresh(task_ids)
+    task_durations_refresh(task_id for task_id, _ in rows)
+    person_last_presence_refresh(person_id for _, person_id in rows)
+
+
+def time_totals_rebuild(*, acting_user=None, progress: Callable[[str], None] | None = None) -> int:
+    """Recompute the stored time totals from the raw rows (after a bulk load that bypassed the services, or
+    to repair them): one INSERT ... SELECT ... GROUP BY per period kind. Returns the number of totals."""
+    with transaction.atomic():
+        return totals.rebuild(progress=progress)
 
 
 # Day-offs -------------------------------------------------------------------------------------------
@@ -492,6 +589,7 @@ def day_off_delete(*, acting_user, day_off: DayOff) -> None:
 def person_time_data_delete(*, acting_user, person: Person) -> None:
     """What a forced delete of `person` removes here: their time spent (the tasks' durations follow), their
     day-offs, their assignments and team places; tasks they assigned keep no assigner."""
+    _lock_writers(person_ids=[person.pk])
     _time_spents_delete(TimeSpent.objects.filter(person=person))
     DayOff.objects.filter(person=person).delete()
     TaskPersonLink.objects.filter(person=person).delete()

@@ -11,6 +11,7 @@ from departments.models import Department
 from people.models import Person
 from timetracking.models import (
     TEMPORAL_ENTITY_TYPES,
+    DayOff,
     Entity,
     EntityType,
     Project,
@@ -18,6 +19,7 @@ from timetracking.models import (
     Task,
     TaskStatus,
     TaskType,
+    TimeSpent,
 )
 from timetracking.selectors import relation_ids
 
@@ -267,3 +269,69 @@ class TaskUpdateInputSerializer(TaskInputSerializer):
 
     class Meta(TaskInputSerializer.Meta):
         fields = [name for name in TaskInputSerializer.Meta.fields if name != "project_id"]
+
+
+# Time spent and day-offs --------------------------------------------------------------------------------
+
+class TimeSpentSerializer(ZouModelSerializer):
+    zou_type = "TimeSpent"
+    task_id = serializers.UUIDField(read_only=True)
+    person_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = TimeSpent
+        fields = [*TIMESTAMPS, "duration", "date", "task_id", "person_id"]
+
+
+class TimeSpentInputSerializer(serializers.ModelSerializer):
+    """`/data/time-spents` writes. The duration's rule (minutes > 0) is the service's."""
+
+    task_id = serializers.PrimaryKeyRelatedField(source="task", queryset=Task.objects.all())
+    person_id = serializers.PrimaryKeyRelatedField(source="person", queryset=Person.objects.all())
+    duration = serializers.FloatField()
+
+    class Meta:
+        model = TimeSpent
+        fields = ["duration", "date", "task_id", "person_id"]
+        validators = []  # one row per person, task and day: the database's (a 400 with Zou's message)
+
+
+class DurationSerializer(serializers.Serializer):
+    duration = serializers.FloatField()
+
+
+class DayOffSerializer(ZouModelSerializer):
+    zou_type = "DayOff"
+    person_id = serializers.UUIDField(read_only=True)
+
+    class Meta:
+        model = DayOff
+        fields = [*TIMESTAMPS, "date", "end_date", "description", "person_id"]
+
+
+class DayOffInputSerializer(serializers.ModelSerializer):
+    person_id = serializers.PrimaryKeyRelatedField(source="person", queryset=Person.objects.all())
+    end_date = serializers.DateField(required=False)
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=10_000)
+
+    class Meta:
+        model = DayOff
+        fields = ["date", "end_date", "description", "person_id"]
+        validators = []  # overlaps are the service's (Zou's message)
+
+    def validate_description(self, value):
+        return value or ""
+
+
+class TaskTimeEntrySerializer(serializers.Serializer):
+    """A person's time on one task over a period (zou-api.md 5, the aggregated entry)."""
+
+    task_id = serializers.UUIDField()
+    task_type_id = serializers.UUIDField()
+    project_id = serializers.UUIDField()
+    project_name = serializers.CharField()
+    entity_name = serializers.CharField()
+    entity_type_name = serializers.CharField()
+    sequence_name = serializers.CharField(allow_null=True)
+    episode_name = serializers.CharField(allow_null=True)
+    duration = serializers.FloatField()
