@@ -184,6 +184,8 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("tasks-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("tasks-detail", "PUT", NONE): (200, 200, 200, 403, 403, 403, 403, 401),
     ("tasks-detail", "DELETE", NONE): (204, 204, 403, 403, 403, 403, 403, 401),
+    # The monthly presence CSV (7): admins only.
+    ("presence-logs", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
 }
 
 NEW_PASSWORD = "An0ther-Str0ng-secret"
@@ -444,6 +446,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("tasks-detail", "GET"): _detail("task"),
     ("tasks-detail", "PUT"): lambda w, t: Call({"pk": w.task.pk}, data={"estimation": 120}),
     ("tasks-detail", "DELETE"): _detail("task"),
+    ("presence-logs", "GET"): lambda w, t: Call({"month": "2024-06"}),
 }
 
 CELLS = [

@@ -63,6 +63,8 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/tasks", "admin"): 2,
     ("/api/data/tasks?relations=true", "user"): 3,
     ("/api/data/tasks/{task}", "user"): 3,
+    # The persons, then the distinct (person, day) pairs of the month's desktop logins.
+    ("/api/data/persons/presence-logs/2024-06", "admin"): 3,
 }
 
 

@@ -36,6 +36,8 @@ TIMETRACKING_PERMISSIONS = {
     "time_spents.change": ADMIN,
     "day_offs.view": ADMIN,
     "day_offs.change": ADMIN,
+    # The monthly presence CSV of everyone (Zou: admins only).
+    "presence_logs.view": ADMIN,
 }
 
 
