@@ -35,7 +35,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.db.models.fields import AutoFieldMixin
 from django.db.models.functions import TruncDate
@@ -124,6 +124,8 @@ class ImportReport:
 class Progress:
     """What the import tells as it goes; the command draws it on stderr, tests may collect it."""
 
+    def reading(self, name: str) -> None: ...
+
     def start(self, name: str, total: int) -> None: ...
 
     def advance(self, name: str, done: int, total: int) -> None: ...
@@ -159,9 +161,12 @@ def parse_bool(raw: str) -> bool:
 
 def parse_int(raw: str) -> int:
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise CellError(f"not a whole number: {raw!r}") from None
+    if not -(2**31) <= value < 2**31:  # the integer columns are 32-bit
+        raise CellError(f"out of range: {raw!r}")
+    return value
 
 
 def parse_float(raw: str) -> float:
@@ -402,7 +407,7 @@ def _full_rows(ctx: Context, given: list[models.Field], constants: list, chunk: 
     return rows
 
 
-def _locate(name: str, entries: list[tuple[int, dict]], exc: IntegrityError) -> ImportFailed:
+def _locate(name: str, entries: list[tuple[int, dict]], exc: IntegrityError | DataError) -> ImportFailed:
     """The database refused a row: name it by the key PostgreSQL reports, or at least name the file."""
     cause = exc.__cause__
     diag = getattr(cause, "diag", None)
@@ -442,7 +447,7 @@ def insert(ctx: Context, name: str, model: type[models.Model], entries: list[tup
                     cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", prepared)
             done += len(chunk)
             ctx.progress.advance(name, done, len(entries))
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:
         raise _locate(name, entries, exc) from None
 
 
@@ -532,7 +537,7 @@ def _update(ctx, report, model, changed, on_updated) -> None:
                 names = [*differing, "updated_at"] if has_updated_at else list(differing)
                 model.objects.bulk_update(instances, [model._meta.get_field(_field_name(model, f)).name
                                                       for f in names], batch_size=500)
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:
         raise _locate(report.name, [(line, values) for line, values, _, _ in changed], exc) from None
 
 
@@ -1010,6 +1015,7 @@ def csv_import(*, directory: Path, progress: Progress | None = None) -> ImportRe
     with transaction.atomic():
         for name in present:
             columns, importer = IMPORTERS[name]
+            ctx.progress.reading(name)
             rows = read_rows(ctx, name, columns)
             report = FileReport(name, rows=len(rows))
             if rows or name == "project.csv":

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Sum
 
 from audit.models import AuditEntry
@@ -254,6 +255,8 @@ BAD_ROWS = [
                  "persons.csv line 3, column timezone: Invalid timezone: 'Mars/Olympus'.", id="timezone"),
     pytest.param(_replace("persons.csv", ",user,artist,junior,", ",wizard,artist,junior,"),
                  "persons.csv line 3, column role: 'wizard' is not one of", id="role"),
+    pytest.param(_replace("persons.csv", ",junior,200,", ",junior,99999999999,"),
+                 "persons.csv line 3, column daily_salary: out of range: '99999999999'", id="salary range"),
     pytest.param(_replace("persons.csv", f"{BEN},Ben,", f"{BEN},,"),
                  "persons.csv line 3, column first_name: is required", id="required"),
     pytest.param(_replace("departments.csv", "#0088FF", "blue"),
@@ -330,6 +333,9 @@ def test_a_row_the_database_refuses_is_named(folder):
         run(folder)
 
     assert "time_spents.csv" in str(refused.value) and "refused by the database" in str(refused.value)
+    if connection.vendor == "postgresql":  # its error names the key, so the line is found
+        assert "time_spents.csv line 4, column person_id, task_id, date: refused by the database" in str(
+            refused.value)
     assert snapshot() == before
 
 

@@ -23,6 +23,10 @@ class StderrProgress(Progress):
                           ending="")
         self.stream.flush()
 
+    def reading(self, name: str) -> None:
+        self.stream.write(f"\r{name:<24} reading and checking the rows...", ending="")
+        self.stream.flush()
+
     def start(self, name: str, total: int) -> None:
         self._draw(name, 0, total)
 
