@@ -276,6 +276,8 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("day-offs-detail", "PUT", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
     ("day-offs-detail", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
     ("day-offs-detail", "DELETE", SELF): (204, 204, 204, 204, 204, 204, 204, 401),
+    # The monthly presence CSV (7): admins only.
+    ("presence-logs", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
 }
 
 NEW_PASSWORD = "An0ther-Str0ng-secret"
@@ -624,6 +626,7 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("day-offs-detail", "GET"): lambda w, t: Call({"pk": w.day_off(t).pk}),
     ("day-offs-detail", "PUT"): lambda w, t: Call({"pk": w.day_off(t).pk}, data={"description": "Off"}),
     ("day-offs-detail", "DELETE"): lambda w, t: Call({"pk": w.day_off(t).pk}),
+    ("presence-logs", "GET"): lambda w, t: Call({"month": "2024-06"}),
 }
 
 CELLS = [

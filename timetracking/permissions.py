@@ -57,6 +57,8 @@ TIMETRACKING_PERMISSIONS = {
     "day_offs.list": ADMIN,  # GET /data/day-offs
     # POST /data/day-offs: anyone, for themselves (the view checks the body's person against day_offs.change).
     "day_offs.create": EVERY_ROLE,
+    # The monthly presence CSV of everyone (Zou: admins only).
+    "presence_logs.view": ADMIN,
 }
 
 

@@ -4,6 +4,7 @@ segments come before `<person_id>`."""
 
 from config.api import ZouRouter, api_path
 from timetracking.api import time_views, views
+from timetracking.api.presence_views import PresenceLogsView
 
 router = ZouRouter()
 router.register("data/projects", views.ProjectViewSet, basename="projects")
@@ -37,7 +38,8 @@ urlpatterns = [
     api_path(f"actions/tasks/{TASK}/time-spents/{DATE}", task_time({"get": "task_time_of_day"}),
              name="task-time-spents-of-day"),
     api_path(f"actions/tasks/{TASK}/time-spents", task_time({"get": "task_time"}), name="task-time-spents"),
-    # 5 #11-#14, #16: static paths under data/persons/
+    # 5 #3, #11-#14, #16: static paths under data/persons/
+    api_path(r"data/persons/presence-logs/(?P<month>[^/]+)", PresenceLogsView.as_view(), name="presence-logs"),
     api_path("data/persons/time-spents/year-table", tables({"get": "year_table"}), name="time-table-year"),
     api_path(f"data/persons/time-spents/month-table/{YEAR}", tables({"get": "month_table"}),
              name="time-table-month"),
