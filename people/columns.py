@@ -112,6 +112,7 @@ COLUMNS = (
     # Never serialized, written or filtered (zou-api.md 3.1): secrets, the lockout counters, and Django's
     # own `last_login` bookkeeping.
     Column("password"),
+    Column("password_change_required"),  # set by force-password-reset, cleared by the person's new password
     Column("last_login"),
     Column("login_failed_attemps"),
     Column("last_login_failed"),

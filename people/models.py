@@ -152,6 +152,9 @@ class Person(AbstractBaseUser, ZouModel):
         max_length=20, choices=AuthenticationMethod.choices, default=AuthenticationMethod.PASSWORD
     )
     is_generated_from_ldap = models.BooleanField(default=False)
+    # Set by an admin (force-password-reset): the next sign-in answers Zou's `default_password` with a reset
+    # token instead of a session, until the person chooses a new password.
+    password_change_required = models.BooleanField(default=False)
     ldap_uid = models.CharField(max_length=60, null=True, blank=True, unique=True)
 
     studio = models.ForeignKey(Studio, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons")

@@ -39,6 +39,7 @@ PEOPLE_PERMISSIONS = {
     "persons.delete": ADMIN,
     "persons.manage_departments": ADMIN,
     "persons.manage_teams": ADMIN,
+    "persons.manage_state": ADMIN,
     "persons.set_password": ADMIN,
     "persons.invite": ADMIN,
     "persons.disable_two_factor": ADMIN,

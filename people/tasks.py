@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from people.services import passwords
+from people.services import lifecycle, passwords
 
 MAX_RESET_REQUEST_ATTEMPTS = 6
 
@@ -23,3 +23,9 @@ def requeue_pending_password_reset_requests() -> int:
     for request_id in ids:
         handle_password_reset_request.delay(request_id)
     return len(ids)
+
+
+@shared_task
+def deactivate_expired_persons() -> int:
+    """Accounts whose expiration date has passed stop signing in (beat, every hour)."""
+    return lifecycle.persons_deactivate_expired()

@@ -86,6 +86,19 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("person-department-add", "POST", SELF): (201, 403, 403, 403, 403, 403, 403, 401),
     ("person-department-remove", "DELETE", OTHER): (204, 403, 403, 403, 403, 403, 403, 401),
     ("person-department-remove", "DELETE", SELF): (204, 403, 403, 403, 403, 403, 403, 401),
+    # Account states (issue 7, seeds 002 and 003): admins, never on their own account (400) but for a forced
+    # password change.
+    ("person-lock", "POST", OTHER): (202, 403, 403, 403, 403, 403, 403, 401),
+    ("person-lock", "POST", SELF): (400, 403, 403, 403, 403, 403, 403, 401),
+    ("person-unlock", "DELETE", OTHER): (202, 403, 403, 403, 403, 403, 403, 401),
+    ("person-unlock", "DELETE", SELF): (400, 403, 403, 403, 403, 403, 403, 401),
+    ("person-suspend", "POST", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-suspend", "POST", SELF): (400, 403, 403, 403, 403, 403, 403, 401),
+    ("person-activate", "POST", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-status", "PATCH", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-status", "PATCH", SELF): (400, 403, 403, 403, 403, 403, 403, 401),
+    ("person-force-password-reset", "POST", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-force-password-reset", "POST", SELF): (200, 403, 403, 403, 403, 403, 403, 401),
     # Teams (issue 7, seed 004): the catalog is read by anyone, written by admins; so are memberships.
     ("person-team", "POST", OTHER): (201, 403, 403, 403, 403, 403, 403, 401),
     ("person-team", "POST", SELF): (201, 403, 403, 403, 403, 403, 403, 401),
@@ -401,6 +414,15 @@ def _with_department(world: World, target: str) -> Call:
     return Call({"person_id": person.pk, "department_id": world.department.pk})
 
 
+def _locked(world: World, target: str) -> Call:
+    """Unlocking someone else: their account is locked first (the caller's own stays open, or it could not
+    ask; it is refused as not locked, and as one's own)."""
+    person = world.person(target)
+    if person != world.caller:
+        Person.objects.filter(pk=person.pk).update(status="locked", active=False)
+    return Call({"person_id": person.pk})
+
+
 def _with_avatar(world: World, target: str) -> Call:
     person = world.person(target)
     person_set_avatar(acting_user=None, person=person, upload=png_upload())
@@ -476,6 +498,12 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("person-department-add", "POST"): lambda w, t: Call(
         {"person_id": w.person(t).pk}, data={"department_id": str(w.department.pk)}),
     ("person-department-remove", "DELETE"): _with_department,
+    ("person-lock", "POST"): lambda w, t: Call({"person_id": w.person(t).pk}, data={"reason": "left"}),
+    ("person-unlock", "DELETE"): lambda w, t: _locked(w, t),
+    ("person-suspend", "POST"): lambda w, t: Call({"person_id": w.person(t).pk}, data={"reason": "audit"}),
+    ("person-activate", "POST"): lambda w, t: Call({"person_id": w.person(t).pk}),
+    ("person-status", "PATCH"): lambda w, t: Call({"person_id": w.person(t).pk}, data={"status": "inactive"}),
+    ("person-force-password-reset", "POST"): lambda w, t: Call({"person_id": w.person(t).pk}),
     ("person-team", "POST"): lambda w, t: Call({"person_id": w.person(t).pk, "team_id": w.team.pk}),
     ("person-team", "DELETE"): lambda w, t: Call({"person_id": w.person(t).pk, "team_id": w.team.pk}),
     ("person-teams-assign-all", "POST"): lambda w, t: Call({"person_id": w.person(t).pk}),

@@ -170,6 +170,19 @@ class DepartmentIdSerializer(serializers.Serializer):
     department_id = serializers.UUIDField()
 
 
+class StateChangeSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, max_length=1000, help_text="Kept in the audit log.")
+
+
+class StatusChangeSerializer(StateChangeSerializer):
+    status = serializers.ChoiceField(choices=PersonStatus.choices)
+
+
+class ForcedPasswordResetSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    email_sent = serializers.BooleanField(help_text="Whether a notice was queued (the person has an email).")
+
+
 class SetPasswordSerializer(serializers.Serializer):
     password = serializers.CharField(trim_whitespace=False)
     password_2 = serializers.CharField(trim_whitespace=False)

@@ -22,7 +22,7 @@ from config.api import (
     request_dict,
     zou_crud_schema,
 )
-from config.errors import NotFound
+from config.errors import NotFound, field_error
 from config.permissions import ANY_PERSON
 from config.renderers import FastJSONRenderer
 from people import selectors
@@ -30,7 +30,7 @@ from people.api import serializers as s
 from people.api.person_rows import person_row, person_rows, with_relation_ids
 from people.filters import PersonFilterSet
 from people.models import Person
-from people.services import avatars, desktop_logins, passwords, persons, teams, two_factor
+from people.services import avatars, desktop_logins, lifecycle, passwords, persons, teams, two_factor
 from people.throttles import InvitePersonThrottle
 
 SUCCESS = inline_serializer("Success", {"success": serializers.BooleanField()})
@@ -149,6 +149,12 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         return person
     required_permissions = {
         "add_department": "persons.manage_departments",
+        "lock": "persons.manage_state",
+        "unlock": "persons.manage_state",
+        "suspend": "persons.manage_state",
+        "activate": "persons.manage_state",
+        "set_status": "persons.manage_state",
+        "force_password_reset": "persons.manage_state",
         "join_team": "persons.manage_teams",
         "leave_team": "persons.manage_teams",
         "join_all_teams": "persons.manage_teams",
@@ -185,6 +191,48 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         person = self.get_object()
         persons.person_remove_department(acting_user=request.user, person=person, department_id=department_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _state_change(self, request, change, *, status_code=status.HTTP_200_OK, **fields):
+        person = change(acting_user=request.user, person=self.get_object(),
+                        reason=request_dict(request, required=False).get("reason"), **fields)
+        return Response(safe_person_with_departments(person), status=status_code)
+
+    @extend_schema(summary="Lock an account (Zealot): no sign-in, every session ends",
+                   request=s.StateChangeSerializer, responses={202: s.PersonSafeSerializer, **ERRORS})
+    def lock(self, request, person_id):
+        return self._state_change(request, lifecycle.person_lock, status_code=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(summary="Unlock a locked account (Zealot)", request=None,
+                   responses={202: s.PersonSafeSerializer, **ERRORS})
+    def unlock(self, request, person_id):
+        return self._state_change(request, lifecycle.person_unlock, status_code=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(summary="Suspend an account, with an optional reason kept in the audit log",
+                   request=s.StateChangeSerializer, responses={200: s.PersonSafeSerializer, **ERRORS})
+    def suspend(self, request, person_id):
+        return self._state_change(request, lifecycle.person_suspend)
+
+    @extend_schema(summary="Activate an inactive, suspended or locked account (takes a seat)",
+                   request=s.StateChangeSerializer, responses={200: s.PersonSafeSerializer, **ERRORS})
+    def activate(self, request, person_id):
+        return self._state_change(request, lifecycle.person_activate)
+
+    @extend_schema(summary="Set an account's status", request=s.StatusChangeSerializer,
+                   responses={200: s.PersonSafeSerializer, **ERRORS})
+    def set_status(self, request, person_id):
+        body = request_dict(request, required=False)
+        if "status" not in body:
+            raise field_error("status", "Status is required.")
+        return self._state_change(request, lifecycle.person_set_status, status=body["status"])
+
+    @extend_schema(summary="Make the person choose a new password at their next sign-in",
+                   request=s.StateChangeSerializer, responses={200: s.ForcedPasswordResetSerializer, **ERRORS})
+    def force_password_reset(self, request, person_id):
+        notified = lifecycle.person_force_password_reset(
+            acting_user=request.user, person=self.get_object(),
+            reason=request_dict(request, required=False).get("reason"))
+        return Response({"message": "The person must choose a new password at their next sign-in.",
+                         "email_sent": notified})
 
     @extend_schema(summary="Add a person to a team", request=None,
                    responses={201: s.PersonSafeSerializer, **ERRORS})

@@ -71,7 +71,8 @@ def person_change_own_password(*, person: Person, old_password, password, passwo
         validate_new_password(password, person=person)
         person.set_password(password)
         person.login_failed_attemps = 0
-        person.save(update_fields=["password", "login_failed_attemps", "updated_at"])
+        person.password_change_required = False
+        person.save(update_fields=["password", "login_failed_attemps", "password_change_required", "updated_at"])
         tokens_revoke_all(person=person, keep_session_of=keep_token)
         _notify_password_changed(person)
 
@@ -88,9 +89,11 @@ def password_reset_complete(*, email, token, password, password2) -> None:
     validate_new_password(password, person=person)
     person.set_password(password)
     person.login_failed_attemps = 0
+    person.password_change_required = False
     if person.status == PersonStatus.INVITED:
         person.status = PersonStatus.ACTIVE
-    person.save(update_fields=["password", "login_failed_attemps", "status", "updated_at"])
+    person.save(update_fields=["password", "login_failed_attemps", "password_change_required", "status",
+                               "updated_at"])
     PasswordResetToken.objects.filter(person=person, used_at__isnull=True).update(used_at=timezone.now())
     tokens_revoke_all(person=person)
     _notify_password_changed(person)

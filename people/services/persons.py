@@ -49,7 +49,7 @@ def _lock_user_limit() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [USER_LIMIT_LOCK_ID])
 
 
-def _check_user_limit() -> None:
+def check_user_limit() -> None:
     _lock_user_limit()
     limit = settings.ROSTER_USER_LIMIT
     if person_count_toward_user_limit() >= limit:
@@ -225,7 +225,7 @@ def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> Person
     if not data.get("first_name"):
         raise field_error("first_name", "First name is required.")
     if not is_bot and wants_active and not data.get("is_guest", False):
-        _check_user_limit()
+        check_user_limit()
     _check_expiration_date(data.get("expiration_date"))
     for field in SIGN_IN_IDENTIFIERS:
         _check_identifier_free(field, data.get(field), is_bot=is_bot)
@@ -343,7 +343,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     # Reactivation, or a bot or guest turned into a regular person: one more seat is taken.
     counted_after = person.active and not person.is_bot and not person.is_guest
     if counted_after and not counted_before:
-        _check_user_limit()
+        check_user_limit()
     wanted_departments = (sorted(str(pk) for pk in _department_ids(data["departments"]))
                           if "departments" in data else before["departments"])
     changes = _changes(before, {**_audited_values(person), "departments": wanted_departments})

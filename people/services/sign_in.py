@@ -178,9 +178,10 @@ def auth_login(*, identifier: str, password: str) -> Person:
         if not check_password(password, person.password):
             record_login_failure(person)
             raise LoginRefused(400, {"login": False})
-    if password == "default" and person.active:
-        # The password really is Zou's placeholder "default" (imported accounts): it must be replaced
-        # before any session opens, so hand back a token for PUT /auth/reset-password instead.
+    if (password == "default" or person.password_change_required) and person.active:
+        # The password really is Zou's placeholder "default" (imported accounts), or an admin asked for a new
+        # one: it must be replaced before any session opens, so hand back a token for PUT
+        # /auth/reset-password instead.
         token = password_reset_token_issue(person=person)
         raise LoginRefused(400, {"login": False, "default_password": True, "token": token})
     if not person.active:

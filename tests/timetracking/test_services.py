@@ -5,7 +5,7 @@ their days (5.4; items 41-42, 53), and what a person delete refuses or removes (
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -193,9 +193,9 @@ def test_end_before_start_is_refused_by_the_service_and_the_database(user):
         DayOff.objects.create(person=user, date=dt.date(2024, 6, 10), end_date=dt.date(2024, 6, 9))
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the exclusion constraint is PostgreSQL's")
 def test_the_database_itself_refuses_overlaps(user):
-    """Even a write that skips the services (a raw ORM create) cannot overlap on PostgreSQL."""
+    """Even a write that skips the services (a raw ORM create) cannot overlap on PostgreSQL (the suite's
+    database: config/settings/test.py refuses any other)."""
     DayOff.objects.create(person=user, date=dt.date(2024, 6, 10), end_date=dt.date(2024, 6, 14))
     with pytest.raises(IntegrityError), transaction.atomic():
         DayOff.objects.create(person=user, date=dt.date(2024, 6, 14), end_date=dt.date(2024, 6, 16))
