@@ -11,6 +11,7 @@ import math
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -27,10 +28,23 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 
 def normalised_identifier(value) -> str | None:
-    """An email or desktop login as throttles and lockouts count it: stripped, lowercase; None when empty."""
+    """An email or desktop login as throttles and lockouts count it: stripped and upper-cased exactly as the
+    database compares emails (`iexact` is SQL UPPER), so every spelling that finds the same person counts as
+    one; None when empty. Python's case mapping agrees with the database's on ASCII only (the dotless `ı`, the
+    long `ſ` or `ß` differ), so any other text is upper-cased by the database itself. A number counts by its
+    text, as the sign-in serializer reads it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str):
         return None
-    return value.strip().lower() or None
+    value = value.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
+    if not value:
+        return None
+    if value.isascii():
+        return value.upper()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT UPPER(%s)", [value])
+        return cursor.fetchone()[0]
 
 
 class FixedWindowThrottle(SimpleRateThrottle):

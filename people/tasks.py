@@ -4,16 +4,12 @@ from celery import shared_task
 
 from people.services import lifecycle, passwords
 
-MAX_RESET_REQUEST_ATTEMPTS = 6
 
-
-@shared_task(bind=True, max_retries=MAX_RESET_REQUEST_ATTEMPTS - 1, acks_late=True)
-def handle_password_reset_request(self, request_id: int) -> None:
-    try:
-        passwords.password_reset_request_handle(request_id=request_id)
-    except Exception as exc:
-        # The request row stays until it is handled; the sweep queues it again if every retry fails.
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 3600)) from exc
+@shared_task(acks_late=True)
+def handle_password_reset_request(request_id: int) -> None:
+    # No retries of its own: a failure leaves the row, and the sweep queues it again a minute later, for an
+    # hour at most (a countdown waiting in the broker would be lost with it, and would pile up on the sweep's).
+    passwords.password_reset_request_handle(request_id=request_id)
 
 
 @shared_task

@@ -5,6 +5,8 @@ Per identifier first, counted the same whether the identifier belongs to anyone 
 counted known addresses would tell which exist); per client address only generously. The sign-in lockout
 (people.services.sign_in) answers before the login throttle: its limit is the higher one."""
 
+import uuid
+
 from config.api import request_dict
 from config.errors import ApplicationError
 from config.throttles import ClientAddressThrottle, FixedWindowThrottle, normalised_identifier
@@ -62,7 +64,12 @@ class InvitePersonThrottle(FixedWindowThrottle):
     scope = "invite_person"
 
     def throttle_ident(self, request, view):
-        return normalised_identifier(str(view.kwargs.get("person_id", "")))
+        raw = str(view.kwargs.get("person_id", ""))
+        try:
+            raw = str(uuid.UUID(raw))  # one spelling per person: `{...}`, `urn:uuid:` and bare hex are the same id
+        except ValueError:
+            pass
+        return normalised_identifier(raw)
 
 
 class OtpIdentifierThrottle(FixedWindowThrottle):

@@ -41,8 +41,13 @@ def rendered_operations(driver) -> set[tuple[str, str]]:
         at_bottom = driver.execute_script(
             "window.scrollBy(0, window.innerHeight * 0.8);"
             "return window.scrollY + window.innerHeight >= document.body.scrollHeight - 2;")
-        time.sleep(0.3)  # the sections that came into view are drawn on the next frames
-        seen.update(tuple(pair) for pair in driver.execute_script(OPERATIONS_ON_SCREEN))
+        # The sections that came into view are drawn over the next frames: read until two reads agree.
+        previous, current = None, driver.execute_script(OPERATIONS_ON_SCREEN)
+        deadline = time.monotonic() + 5
+        while current != previous and time.monotonic() < deadline:
+            time.sleep(0.2)
+            previous, current = current, driver.execute_script(OPERATIONS_ON_SCREEN)
+        seen.update(tuple(pair) for pair in current)
     return seen
 
 

@@ -66,8 +66,20 @@ def presence_csv(*, year: int, month: int) -> str:
     writer = csv.writer(buffer, delimiter=";")  # the csv module's default line ending is CRLF, as in Zou
     writer.writerow([str(year), *(str(day) for day in days)])
     for person in presence_persons():
-        writer.writerow([person.full_name, *("X" if (person.id, day) in present else "" for day in days)])
+        writer.writerow([spreadsheet_safe(person.full_name),
+                         *("X" if (person.id, day) in present else "" for day in days)])
     return buffer.getvalue()
+
+
+# A cell starting with one of these is a formula to Excel and LibreOffice, even quoted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A name is text, never a formula: anyone may set their own name, and an admin opens this file in a
+    spreadsheet. Such a cell gets a leading apostrophe, which spreadsheets show as text (the one place these
+    bytes may differ from Zou's, whose export runs whatever a name says)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def presence_csv_bytes(*, year: int, month: int) -> bytes:

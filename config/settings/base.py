@@ -372,6 +372,7 @@ ROSTER_LOGIN_FAILURE_MEMORY_SECONDS = 24 * 3600
 # the beat queues again any request still there a minute after it was asked (its task was lost: broker down,
 # worker killed). Handling one twice is harmless: the first takes the row and deletes it.
 ROSTER_RESET_REQUEST_REQUEUE_AFTER_SECONDS = 60
+ROSTER_RESET_REQUEST_MAX_AGE_SECONDS = 3600  # then the ask is dropped: the person can ask again
 # Accounts whose expiration date has passed are deactivated within the hour (people.tasks).
 CELERY_BEAT_SCHEDULE["deactivate-expired-persons"] = {
     "task": "people.tasks.deactivate_expired_persons", "schedule": 3600.0,

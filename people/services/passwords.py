@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import check_password
 from django.db import transaction
 from django.utils import timezone
 
+from audit.services import REDACTED, audit_record
 from config.errors import ApplicationError, field_error
 from people.models import AuthToken, PasswordResetRequest, PasswordResetToken, Person, PersonStatus, Role
 from people.services._shared import email_person, ensure_not_bot, validate_new_password
@@ -23,6 +24,12 @@ INVITATION_TOKEN_HOURS = 7 * 24
 
 def _notify_password_changed(person: Person) -> None:
     email_person(person, kind="password_changed", subject="Your Roster password was changed")
+
+
+def _audit_password(*, actor: Person | None, person: Person, action: str) -> None:
+    """The password's values never reach the row: only that it changed."""
+    audit_record(actor=actor, action=action, target=person, target_type="person",
+                 changes={"password": [REDACTED, REDACTED]})
 
 
 def _check_can_set_password_of(acting_user: Person, person: Person) -> None:
@@ -47,6 +54,7 @@ def person_set_password(*, acting_user: Person, person: Person, password, passwo
         person.status = PersonStatus.ACTIVE
     person.save(update_fields=["password", "status", "updated_at"])
     tokens_revoke_all(person=person)
+    _audit_password(actor=acting_user, person=person, action="person.password_set")
     _notify_password_changed(person)
 
 
@@ -74,6 +82,7 @@ def person_change_own_password(*, person: Person, old_password, password, passwo
         person.password_change_required = False
         person.save(update_fields=["password", "login_failed_attemps", "password_change_required", "updated_at"])
         tokens_revoke_all(person=person, keep_session_of=keep_token)
+        _audit_password(actor=person, person=person, action="person.password_changed")
         _notify_password_changed(person)
 
 
@@ -96,6 +105,8 @@ def password_reset_complete(*, email, token, password, password2) -> None:
                                "updated_at"])
     PasswordResetToken.objects.filter(person=person, used_at__isnull=True).update(used_at=timezone.now())
     tokens_revoke_all(person=person)
+    # The holder of the link acted: the person, as far as anyone can tell.
+    _audit_password(actor=person, person=person, action="person.password_reset")
     _notify_password_changed(person)
 
 
@@ -110,6 +121,7 @@ def person_invite(*, acting_user: Person, person: Person) -> None:
         token = password_reset_token_issue(person=person, hours=INVITATION_TOKEN_HOURS, purpose="invite")
         email_person(person, kind="invitation", subject="You are invited to Roster", sensitive=True,
                      inviter=acting_user, link=reset_link(person=person, token=token, invitation=True))
+        audit_record(actor=acting_user, action="person.invited", target=person, target_type="person")
 
 
 def person_reset_password_link(*, acting_user: Person, person: Person) -> str:
@@ -118,7 +130,9 @@ def person_reset_password_link(*, acting_user: Person, person: Person) -> str:
     _check_can_set_password_of(acting_user, person)
     if not person.email:
         raise field_error("email", "This person has no email address.")
-    token = password_reset_token_issue(person=person)
+    with transaction.atomic():
+        token = password_reset_token_issue(person=person)
+        audit_record(actor=acting_user, action="person.reset_link_issued", target=person, target_type="person")
     return reset_link(person=person, token=token)
 
 
@@ -161,8 +175,16 @@ def password_reset_request_handle(*, request_id) -> None:
 
 
 def password_reset_request_ids_to_requeue() -> list:
-    """Requests older than the grace period: their task is overdue or was lost."""
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.ROSTER_RESET_REQUEST_REQUEUE_AFTER_SECONDS)
+    """Requests older than the grace period: their task is overdue or was lost. An ask still unanswered after
+    `ROSTER_RESET_REQUEST_MAX_AGE_SECONDS` is dropped (logged): a link mailed hours later would surprise more
+    than help, and the person can ask again."""
+    now = timezone.now()
+    stale, _ = PasswordResetRequest.objects.filter(
+        created_at__lt=now - dt.timedelta(seconds=settings.ROSTER_RESET_REQUEST_MAX_AGE_SECONDS)).delete()
+    if stale:
+        logger.warning("%s password reset requests dropped unanswered after %s s", stale,
+                       settings.ROSTER_RESET_REQUEST_MAX_AGE_SECONDS)
+    cutoff = now - dt.timedelta(seconds=settings.ROSTER_RESET_REQUEST_REQUEUE_AFTER_SECONDS)
     return list(PasswordResetRequest.objects.filter(created_at__lt=cutoff).order_by("created_at")
                 .values_list("pk", flat=True)[:1000])
 

@@ -30,6 +30,7 @@ from people.models import (
 from people.selectors import person_count_toward_user_limit
 from people.services._shared import email_person, validate_new_password
 from people.services.avatars import avatar_path
+from people.services.reset_tokens import password_reset_tokens_void
 from people.signals import person_force_deleting
 from people.tokens import tokens_revoke_all, tokens_rotate_api_token
 
@@ -285,12 +286,22 @@ def person_locked_for_update(person: Person) -> Person:
     return Person.objects.select_for_update().get(pk=person.pk)
 
 
+def masked_email(address: str | None) -> str:
+    """`j***@e***.com`: enough for the owner to recognise an address of theirs, not enough for whoever holds the
+    previous mailbox to learn the new one."""
+    if not address or "@" not in address:
+        return "(none)"
+    local, _, domain = address.partition("@")
+    name, dot, tld = domain.rpartition(".")
+    return f"{local[:1]}***@{(name or tld)[:1]}***{dot}{tld if name else ''}"
+
+
 def _tell_previous_address(*, acting_user: Person, person: Person, previous_email: str | None) -> None:
     """The email is where reset links go: whoever moves it can take the account over with a reset. So the
     previous address is told (through the outbox, after the commit) and can raise the alarm."""
     if previous_email and not person.is_bot and previous_email.lower() != (person.email or "").lower():
         email_person(person, kind="email_changed", subject="The email of your Roster account was changed",
-                     to=previous_email, previous_email=previous_email, new_email=person.email or "(none)",
+                     to=previous_email, previous_email=previous_email, new_email=masked_email(person.email),
                      changed_by=None if acting_user.pk == person.pk else acting_user.full_name)
 
 
@@ -353,6 +364,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         audit_record(actor=acting_user, action="person.updated", target=person, target_type="person",
                      changes=changes)
     if "email" in changes:
+        password_reset_tokens_void(person=person)
         _tell_previous_address(acting_user=acting_user, person=person, previous_email=before["email"])
     # Leaving the sign-in states, or switching between bot and person, voids every token held so far.
     if (not person.active and previous_status in SIGN_IN_STATUSES) or person.is_bot != was_bot:

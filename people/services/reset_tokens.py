@@ -49,6 +49,12 @@ def password_reset_token_match(*, person: Person | None, token) -> PasswordReset
     )
 
 
+def password_reset_tokens_void(*, person: Person) -> int:
+    """Every pending reset or invitation link of the person stops working (its address changed: a link mailed
+    to the old one must not open the account)."""
+    return PasswordResetToken.objects.filter(person=person, used_at__isnull=True).update(used_at=timezone.now())
+
+
 def reset_link(*, person: Person, token: str, invitation: bool = False) -> str:
     query = {"email": person.email, "token": token}
     if invitation:

@@ -65,3 +65,28 @@ def test_deletion_is_recorded_and_outlives_the_person(admin, admin_api, user):
 def test_a_refused_delete_leaves_no_row(admin, admin_api):
     assert admin_api.delete(f"/api/data/persons/{admin.pk}").status_code >= 400
     assert not AuditEntry.objects.filter(action="person.deleted").exists()
+
+
+def test_password_events_are_recorded_without_the_password(admin, admin_api, user, anon_api):
+    from people.services.reset_tokens import password_reset_token_issue
+    from tests.conftest import PASSWORD, client_for
+
+    assert admin_api.post(f"/api/actions/persons/{user.pk}/change-password",
+                          {"password": "Set-by-admin-1", "password_2": "Set-by-admin-1"}, format="json").status_code == 200
+    assert client_for(user).post("/api/auth/change-password", {
+        "old_password": "Set-by-admin-1", "password": "Mine-again-22", "password_2": "Mine-again-22"},
+        format="json").status_code == 200
+    token = password_reset_token_issue(person=user)
+    assert anon_api.put("/api/auth/reset-password", {"email": user.email, "token": token,
+                                                     "password": "Reset-pw-333", "password2": "Reset-pw-333"},
+                        format="json").status_code == 200
+    assert admin_api.get(f"/api/actions/persons/{user.pk}/invite").status_code == 200
+    entries = {e.action: e for e in AuditEntry.objects.filter(target_id=str(user.pk))}
+    assert entries["person.password_set"].actor_id == admin.pk
+    assert entries["person.password_changed"].actor_id == user.pk
+    assert entries["person.password_reset"].actor_id == user.pk
+    assert entries["person.invited"].actor_id == admin.pk
+    for action in ("person.password_set", "person.password_changed", "person.password_reset"):
+        assert entries[action].changes == {"password": ["[redacted]", "[redacted]"]}
+    dumped = str([e.changes for e in entries.values()])
+    assert not any(secret in dumped for secret in ("Set-by-admin-1", "Mine-again-22", "Reset-pw-333", PASSWORD))

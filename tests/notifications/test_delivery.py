@@ -28,7 +28,8 @@ def test_smtp_outage_is_retried_by_the_sweep_until_delivered(settings, smtp_serv
     settings.ROSTER_EMAIL_RETRY_SCHEDULE = [0.2] * 5
     email = enqueue()
     # Nothing listens yet: the first attempt fails, is recorded and scheduled; no task waits in Redis.
-    assert wait_for(lambda: OutboxEmail.objects.get(pk=email.pk).attempts >= 1)
+    # The claim counts the attempt before the send: wait for the failure to be recorded, not for the count.
+    assert wait_for(lambda: OutboxEmail.objects.get(pk=email.pk).last_error != "")
     failed = OutboxEmail.objects.get(pk=email.pk)
     assert failed.status == DeliveryStatus.PENDING and "Connection" in failed.last_error
     assert failed.next_attempt_at > failed.claimed_at

@@ -64,6 +64,22 @@ def test_spellings_of_one_identifier_count_together(user):
     assert known[-1] == b'{"error":true,"login":false,"too_many_failed_login_attemps":true}'
 
 
+@pytest.mark.parametrize("spelling", [
+    lambda address: address.replace("i", "\u0131"),  # the dotless ı: the database's UPPER makes it I
+    lambda address: address.replace("s", "\u017f", 1),  # the long ſ: S
+    lambda address: address.replace("ss", "\u00df"),  # ß: the database keeps it, Python would make it SS
+], ids=["dotless-i", "long-s", "sharp-s"])
+def test_non_ascii_spellings_count_where_the_database_finds_them(user, spelling):
+    """After five failures, a non-ASCII spelling of the identifier answers exactly as it does for an account:
+    counted together when the database's case-insensitive lookup would find the same person, apart when not."""
+    def run(identifier):
+        return [*answers(identifier, *["not-the-password"] * 5), login(spelling(identifier))]
+
+    assert run(KNOWN) == run(UNKNOWN)
+    PersonFactory(email="jess.moss@gmail.com")
+    assert run("jess.moss@gmail.com") == run("tess.ross@gmail.com")
+
+
 def test_the_window_and_fresh_bursts_are_alike(user, later):
     def run(identifier):
         seen = answers(identifier, *["not-the-password"] * 6)  # five failures, then locked

@@ -82,3 +82,38 @@ def test_the_catalog_speaks_zous_crud(admin_api, user_api):
     assert (body["type"], body["name"], body["archived"]) == ("Team", "Rigging guild", False)
     assert [team["name"] for team in user_api.get("/api/data/teams", {"name": "rigging GUILD"}).json()] == ["Rigging guild"]
     assert_field_error(admin_api.post("/api/data/teams", {"name": "Rigging guild"}, format="json"), "name")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_joins_of_every_team_record_one_change(admin, user, crews, monkeypatch):
+    """Both calls are held after reading the memberships until the other arrives (or a second passes): without
+    the person's row lock, both found the teams missing and both recorded joining them."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier, BrokenBarrierError
+
+    from django.db import connections
+
+    from people.services import teams
+
+    both_read = Barrier(2, timeout=1)
+    bulk_create = PersonTeam.objects.bulk_create
+
+    def bulk_create_once_both_read(rows, **options):
+        try:
+            both_read.wait()
+        except BrokenBarrierError:  # the other call waits for the row lock this one holds
+            pass
+        return bulk_create(rows, **options)
+
+    monkeypatch.setattr(PersonTeam.objects, "bulk_create", bulk_create_once_both_read)
+
+    def join_all(_):
+        try:
+            teams.person_join_all_teams(acting_user=admin, person=user)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(join_all, range(2)))
+    assert AuditEntry.objects.filter(target_id=str(user.pk), action="person.teams_joined").count() == 1
+    assert PersonTeam.objects.filter(person=user).count() == 2

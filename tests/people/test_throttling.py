@@ -337,3 +337,20 @@ def test_the_default_rates_are_generous_per_address_and_tight_per_identifier():
 def test_throttled_routes_document_their_429(admin_api, path, method):
     openapi = admin_api.get("/api/schema/", {"format": "json"}).json()
     assert "429" in openapi["paths"][path][method]["responses"]
+
+
+def test_a_number_as_identifier_is_throttled_too(db, rates):
+    """DRF's CharField reads a JSON number as its text, so a numeric desktop login signs in: it is counted."""
+    rates(login_identifier="2/min")
+    for _ in range(2):
+        assert ApiClient().post("/api/auth/login", {"email": 40211, "password": "x"}, format="json").status_code == 400
+    assert_throttled(ApiClient().post("/api/auth/login", {"email": "40211", "password": "x"}, format="json"),
+                     most=60)
+
+
+def test_one_person_is_one_invitation_budget_however_the_id_is_spelled(admin_api, rates):
+    rates(invite_person="2/hour")
+    person = PersonFactory(email="new.hire@example.com")
+    spellings = [str(person.pk), person.pk.hex, f"{{{person.pk}}}", f"urn:uuid:{person.pk}"]
+    statuses = [admin_api.get(f"/api/actions/persons/{spelling}/invite").status_code for spelling in spellings]
+    assert statuses[:2] == [200, 200] and statuses[2:] == [429, 429]

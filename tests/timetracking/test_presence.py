@@ -2,6 +2,7 @@
 command: the exact bytes, compared with strings written out by hand (`;`, CRLF, 28 to 31 day columns), who gets
 a row and in which order, the month's UTC boundaries, the headers, bad months, and the constant query count."""
 
+import csv
 import datetime as dt
 import io
 
@@ -11,9 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from people.models import DesktopLoginLog, PersonStatus
-from tests.conftest import client_for
+from tests.conftest import client_for, make_person
 from tests.factories import AdminFactory, BotFactory, PersonFactory
 from tests.timetracking.factories import TaskFactory, time_spent
+from timetracking.presence import presence_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +175,13 @@ def test_the_command_writes_the_route_s_bytes(caller, tmp_path):
 def test_the_command_refuses_a_bad_month():
     with pytest.raises(CommandError, match="Invalid month or year."):
         call_command("export_presence", "2024-13", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("first_name", ['=HYPERLINK("http://evil","x")', "+1+1", "-2", "@SUM(A1)"])
+def test_a_name_never_becomes_a_formula(db, first_name):
+    """Anyone may set their own name; the admin opens the file in a spreadsheet: such a cell starts with '."""
+    person = make_person(email="mallory@example.com", first_name=first_name, last_name="Doe")
+    rows = presence_csv(year=2024, month=6).split("\r\n")
+    [row] = [line for line in rows if "Doe" in line]
+    cell = next(csv.reader([row], delimiter=";"))[0]
+    assert cell == f"'{person.full_name}"

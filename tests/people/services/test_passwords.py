@@ -229,6 +229,14 @@ def test_the_sweep_hands_over_the_requests_whose_task_was_lost(artist, hr):
     assert list(PasswordResetRequest.objects.values_list("pk", flat=True)) == [fresh.pk]
 
 
+def test_an_ask_unanswered_for_an_hour_is_dropped_not_mailed(artist):
+    """A broker down for hours must not mail reset links long after they were asked for."""
+    stale = PasswordResetRequest.objects.create(email=artist.email)
+    PasswordResetRequest.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(hours=1, seconds=1))
+    assert requeue_pending_password_reset_requests() == 0
+    assert not PasswordResetRequest.objects.exists() and emails_to(artist) == []
+
+
 # Invitations and links handed over -----------------------------------------------------------------------
 
 
