@@ -175,3 +175,7 @@ class DayOffAdmin(RosterModelAdmin):
 
     def delete_model(self, request, obj):
         services.day_off_delete(acting_user=request.user, day_off=obj)
+
+
+# The monthly timesheet and presence pages register themselves.
+from timetracking import admin_pages  # noqa: E402, F401

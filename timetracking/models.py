@@ -11,6 +11,7 @@ from django.db.models import F, Func, Q
 
 from config.db import ZouModel
 from departments.models import hex_color_validator
+from people.models import DesktopLoginLog
 
 
 class ProductionType(models.TextChoices):
@@ -359,6 +360,24 @@ class DayOff(ZouModel):
 
     def __str__(self):
         return f"{self.person_id} off {self.date}..{self.end_date}"
+
+
+class MonthlyTimesheet(TimeSpent):
+    """The admin's monthly timesheet of a department (timetracking.admin_pages): a proxy, no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "monthly timesheet"
+        verbose_name_plural = "monthly timesheets"
+
+
+class MonthlyPresence(DesktopLoginLog):
+    """The admin's monthly presence page (timetracking.admin_pages): a proxy, no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "monthly presence"
+        verbose_name_plural = "monthly presence"
 
 
 class Period(models.TextChoices):

@@ -1,0 +1,189 @@
+"""gazu 1.3.1 against a live Roster server: a script enters a production (department, person, task status,
+entity type, task type, project with its team, sequence, shot, task), logs time on it, reads it back per day,
+range, week, month and year, books day-offs (which clear the time logged on their days), reads the presence CSV,
+and the artist reads their own time and day-off through `gazu.user`."""
+
+import datetime as dt
+
+import gazu
+import pytest
+from gazu.exception import NotAllowedException, ParameterException, RouteNotFoundException
+
+from people.models import DesktopLoginLog
+from tests.conftest import PASSWORD, make_person
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def gazu_host(live_server):
+    host = f"{live_server.url}/api"
+    gazu.set_host(host)
+    yield host
+    gazu.client.default_client.tokens = {"access_token": None, "refresh_token": None}
+
+
+def task_duration(task: dict) -> float:
+    # gazu.task.get_task reads `data/tasks/<id>/full`, which Roster does not serve (the xfail test below);
+    # the plain row carries the duration.
+    return gazu.client.fetch_one("tasks", task["id"])["duration"]
+
+
+def durations(time_spents: list[dict]) -> dict[str, float]:
+    return {row["date"]: row["duration"] for row in time_spents}
+
+
+@pytest.fixture
+def production(gazu_host):
+    """What a studio script does first: the catalog, a person, a project with its team, a shot and its task."""
+    make_person(role="admin", email="john.did@gmail.com", first_name="John", last_name="Did")
+    gazu.log_in("john.did@gmail.com", PASSWORD)
+
+    animation = gazu.person.new_department("Animation", color="#E64A19")
+    artist = gazu.person.new_person("John", "Doe", "john.doe@gmail.com", desktop_login="john.doe",
+                                    departments=[animation], password=PASSWORD)
+    # Zou's `init-data` makes a default "Todo"; a fresh Roster has none until a task needs it, and gazu's
+    # new_task (no status given) reads the default first: the script makes its own and marks it default.
+    assert gazu.task.get_default_task_status() is None
+    todo = gazu.task.new_task_status("Todo", "todo", "#f5f5f5")
+    todo = gazu.task.update_task_status({**todo, "is_default": True})
+    assert gazu.task.get_default_task_status()["id"] == todo["id"]
+    wip = gazu.task.new_task_status("Work In Progress", "wip", "#3273dc")
+    shot_type = gazu.entity.get_entity_type_by_name("Shot") or gazu.entity.new_entity_type("Shot")
+    task_type = gazu.task.new_task_type("Animation", color="#E64A19", for_entity="Shot")
+    assert gazu.task.new_task_type("Animation", for_entity="Shot")["id"] == task_type["id"]  # looked up
+    project = gazu.project.new_project("Cosmos Landromat", "short", team=[artist], task_types=[task_type],
+                                       task_statuses=[todo, wip])
+    assert gazu.project.get_project_by_name("Cosmos Landromat")["id"] == project["id"]
+    assert project["team"] == [artist["id"]]
+    # gazu.shot.new_sequence / new_shot call routes Roster does not serve yet (the xfail test below): the
+    # generic entities CRUD enters the same rows.
+    sequence_type = gazu.entity.get_entity_type_by_name("Sequence") or gazu.entity.new_entity_type("Sequence")
+    sequence = gazu.client.create("entities", {"name": "SE01", "project_id": project["id"],
+                                               "entity_type_id": sequence_type["id"]})
+    shot = gazu.client.create("entities", {"name": "SH01", "project_id": project["id"], "nb_frames": 48,
+                                           "entity_type_id": shot_type["id"], "parent_id": sequence["id"]})
+    assert (sequence["type"], shot["type"]) == ("Sequence", "Shot")
+    assert (shot["entity_type_id"], shot["parent_id"], shot["nb_frames"]) == (
+        shot_type["id"], sequence["id"], 48)
+    task = gazu.task.new_task(shot, task_type, assignees=[artist])
+    assert (task["task_status_id"], task["assignees"]) == (todo["id"], [artist["id"]])
+    assert gazu.task.new_task(shot, task_type)["id"] == task["id"]  # looked up, not duplicated
+    return {"artist": artist, "project": project, "task": task, "task_type": task_type, "shot": shot}
+
+
+def test_a_script_logs_time_and_reads_it_back(production):
+    artist, task = production["artist"], production["task"]
+
+    entry = gazu.task.set_time_spent(task, artist, "2024-06-03", 240)
+    assert (entry["person_id"], entry["task_id"], entry["date"], entry["duration"]) == (
+        artist["id"], task["id"], "2024-06-03", 240)
+    assert gazu.task.add_time_spent(task, artist, "2024-06-03", 60)["duration"] == 300
+    assert gazu.task.set_time_spent(task, artist, "2024-06-03", 200)["duration"] == 200  # set, not add
+    gazu.task.set_time_spent(task, artist, "2024-06-04", 120)
+    gazu.task.set_time_spent(task, artist, "2024-06-10", 90)
+    gazu.task.set_time_spent(task, artist, "2024-07-01", 30)
+
+    by_task = gazu.task.get_time_spent(task)
+    assert by_task["total"] == 440
+    assert durations(by_task[artist["id"]]) == {"2024-06-03": 200, "2024-06-04": 120, "2024-06-10": 90,
+                                                "2024-07-01": 30}
+    of_day = gazu.task.get_time_spent(task, "2024-06-04")
+    assert (of_day["total"], [row["duration"] for row in of_day[artist["id"]]]) == (120, [120])
+    assert task_duration(task) == 440
+
+    june = gazu.person.get_time_spents_range(artist["id"], "2024-06-01", "2024-06-30")
+    assert durations(june) == {"2024-06-03": 200, "2024-06-04": 120, "2024-06-10": 90}
+    assert durations(gazu.person.get_all_month_time_spents(artist["id"], dt.date(2024, 6, 15))) == durations(june)
+    assert durations(gazu.person.get_time_spents_by_date(artist, "2024-06-04")) == {"2024-06-04": 120}
+
+    [week_23] = gazu.person.get_week_time_spents(artist, 2024, 23)
+    assert (week_23["task_id"], week_23["duration"], week_23["entity_name"], week_23["sequence_name"],
+            week_23["project_name"]) == (task["id"], 320, "SH01", "SE01", "Cosmos Landromat")
+    assert [row["duration"] for row in gazu.person.get_week_time_spents(artist, 2024, 24)] == [90]
+    assert [row["duration"] for row in gazu.person.get_year_time_spents(artist, 2024)] == [440]
+    assert gazu.person.get_year_time_spents(artist, 2023) == []
+
+    # The artist, with a client of their own, reads their time through gazu.user.
+    mine = gazu.client.create_client(gazu.client.get_host())
+    gazu.log_in("john.doe@gmail.com", PASSWORD, client=mine)
+    assert durations(gazu.user.get_timespents_range("2024-06-01", "2024-06-05", client=mine)) == {
+        "2024-06-03": 200, "2024-06-04": 120}
+    with pytest.raises(NotAllowedException):  # admins only: someone's raw range
+        gazu.person.get_time_spents_range(artist["id"], "2024-06-01", "2024-06-30", client=mine)
+
+    # Removing an entry (data/time-spents/<id>) brings the task's duration down.
+    july = gazu.person.get_all_month_time_spents(artist["id"], dt.date(2024, 7, 1))
+    assert gazu.task.remove_time_spent(july[0]) == ""
+    assert gazu.person.get_all_month_time_spents(artist["id"], dt.date(2024, 7, 1)) == []
+    assert task_duration(task) == 410
+
+
+def test_a_script_books_day_offs(production):
+    artist, task = production["artist"], production["task"]
+    gazu.task.set_time_spent(task, artist, "2024-06-10", 90)
+    gazu.task.set_time_spent(task, artist, "2024-06-13", 60)
+
+    day_off = gazu.person.new_day_off(artist, "2024-06-10", "2024-06-11", description="Dentist")
+    assert (day_off["person_id"], day_off["date"], day_off["end_date"], day_off["description"]) == (
+        artist["id"], "2024-06-10", "2024-06-11", "Dentist")
+    # The time logged on the days off is gone, and the task's duration with it.
+    assert durations(gazu.person.get_time_spents_range(artist["id"], "2024-06-01", "2024-06-30")) == {
+        "2024-06-13": 60}
+    assert task_duration(task) == 60
+    with pytest.raises(ParameterException, match="Day off already exists for this period"):
+        gazu.person.new_day_off(artist, "2024-06-11", "2024-06-12")
+
+    assert gazu.person.get_day_off(day_off["id"])["id"] == day_off["id"]
+    assert [d["id"] for d in gazu.person.get_day_offs(artist)] == [day_off["id"]]
+    assert [d["id"] for d in gazu.person.get_week_day_offs(artist, 2024, 24)] == [day_off["id"]]
+    assert gazu.person.get_week_day_offs(artist, 2024, 23) == []
+    assert [d["id"] for d in gazu.person.get_month_day_offs(artist, 2024, 6)] == [day_off["id"]]
+    assert gazu.person.get_month_day_offs(artist, 2024, 7) == []
+    assert [d["id"] for d in gazu.person.get_year_day_offs(artist, 2024)] == [day_off["id"]]
+
+    # gazu PUTs the whole dict back; a longer leave clears the newly covered day too.
+    day_off["end_date"] = "2024-06-13"
+    updated = gazu.person.update_day_off(day_off)
+    assert (updated["id"], updated["end_date"]) == (day_off["id"], "2024-06-13")
+    assert gazu.person.get_time_spents_range(artist["id"], "2024-06-01", "2024-06-30") == []
+
+    mine = gazu.client.create_client(gazu.client.get_host())
+    gazu.log_in("john.doe@gmail.com", PASSWORD, client=mine)
+    assert gazu.user.get_day_off("2024-06-12", client=mine)["id"] == day_off["id"]
+    assert gazu.user.get_day_off("2024-06-14", client=mine) == {}
+
+    assert gazu.person.remove_day_off(day_off) == ""
+    assert gazu.person.get_day_offs(artist) == []
+    with pytest.raises(RouteNotFoundException):
+        gazu.person.get_day_off(day_off["id"])
+
+
+def test_a_script_reads_the_presence_log(production):
+    artist = production["artist"]
+    for day, hour in ((3, 9), (3, 14), (28, 23)):
+        DesktopLoginLog.objects.create(person_id=artist["id"], date=dt.datetime(2024, 6, day, hour, tzinfo=dt.UTC))
+
+    csv = gazu.person.get_presence_log(2024, 6)
+
+    days = ";".join(str(day) for day in range(1, 31))
+    empty = ";" * 30
+    doe = ";" * 3 + "X" + ";" * 25 + "X" + ";" * 2
+    assert csv == f"2024;{days}\r\nJohn Did{empty}\r\nJohn Doe{doe}\r\n"
+
+
+@pytest.mark.xfail(strict=True, raises=RouteNotFoundException,
+                   reason="Roster serves no data/sequences, data/shots nor data/projects/<id>/{sequences,shots} yet")
+def test_gazu_shot_helpers_enter_sequences_and_shots(gazu_host):
+    make_person(role="admin", email="john.did@gmail.com", first_name="John", last_name="Did")
+    gazu.log_in("john.did@gmail.com", PASSWORD)
+    project = gazu.project.new_project("Cosmos Landromat", "short")
+    sequence = gazu.shot.new_sequence(project, "SE01")  # GET data/sequences?project_id=&name=, then POST
+    shot = gazu.shot.new_shot(project, sequence, "SH01", nb_frames=48)  # GET data/shots?sequence_id=&name=
+    assert (shot["parent_id"], shot["nb_frames"]) == (sequence["id"], 48)
+
+
+@pytest.mark.xfail(strict=True, raises=RouteNotFoundException,
+                   reason="Roster does not serve data/tasks/<id>/full (Zou's task with its entity, project, ...)")
+def test_gazu_get_task(production):
+    assert gazu.task.get_task(production["task"])["id"] == production["task"]["id"]
