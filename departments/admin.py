@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.html import format_html
 from unfold.contrib.filters.admin import (
     BooleanRadioFilter,
     ChoicesDropdownFilter,
@@ -54,7 +56,24 @@ class HardwareLinkInline(RosterTabularInline):
 class DepartmentAdmin(CatalogAdmin):
     permission_keys = catalog_keys("departments.view", "departments.change")
     sidebar_icon = "workspaces"
-    list_display = ["name", "color", "archived"]
+    list_display = ["name", "color_swatch", "member_count", "archived"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            active_members=Count("memberships", filter=Q(memberships__person__active=True,
+                                                         memberships__person__is_bot=False)))
+
+    @admin.display(description="colour", ordering="color")
+    def color_swatch(self, department):
+        if not department.color:
+            return "-"
+        # The model validates the colour as #RRGGBB; format_html escapes it all the same.
+        return format_html('<span title="{0}" style="display:inline-block;width:1.25rem;height:1.25rem;'
+                           'border-radius:0.25rem;background:{0}"></span>', department.color)
+
+    @admin.display(description="active members", ordering="active_members")
+    def member_count(self, department):
+        return department.active_members
     list_filter = [("archived", BooleanRadioFilter)]
     search_fields = ["name"]
     inlines = [SoftwareLinkInline, HardwareLinkInline]

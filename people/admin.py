@@ -77,7 +77,7 @@ class PersonAdmin(RosterModelAdmin):
     fieldsets = [
         ("Identity", {"fields": ["first_name", "last_name", "email", "username", "phone", "country",
                                  "desktop_login", "new_password"]}),
-        ("Role and account", {"fields": ["role", "status", "active", "archived", "is_bot", "is_guest",
+        ("Role and account", {"fields": ["role", "status", "archived", "is_bot", "is_guest",
                                          "expiration_date", "authentication_method"]}),
         ("Employment", {"fields": ["job_title", "manager", "studio", "contract_type", "position", "seniority",
                                    "daily_salary"]}),
@@ -118,9 +118,6 @@ class PersonAdmin(RosterModelAdmin):
                 data[ADMIN_FORM_FK_FIELDS[name]] = value.pk if value else None
             else:
                 data[name] = value
-        # The form shows both; `status` is the one HR means, `active` follows it.
-        if "status" in data:
-            data.pop("active", None)
         return data
 
     def save_model(self, request, obj, form, change):

@@ -66,7 +66,8 @@ COLUMNS = (
     # Employment terms are HR's to set, not the employee's (Zou lets people edit their own salary).
     Column("contract_type", safe=True, write=PRIVILEGED, filter=DETAILS, admin_form=True),
     Column("job_title", safe=True, write=EDITORS, filter=DETAILS, admin_form=True),
-    Column("active", safe=True, minimal=7, write=PRIVILEGED, filter=PUBLIC, admin_form=True),
+    # Not on the admin's form: `status` is the one control there, and `active` follows it.
+    Column("active", safe=True, minimal=7, write=PRIVILEGED, filter=PUBLIC),
     Column("status", safe=True, write=PRIVILEGED, filter=DETAILS, admin_form=True),
     Column("archived", safe=True, write=PRIVILEGED, filter=DETAILS, admin_form=True),
     # Moved on by desktop logins; HR sees it read-only.

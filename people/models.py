@@ -265,7 +265,7 @@ class PersonDepartment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.person_id} in {self.department_id}"
+        return f"{self.person} in {self.department}"
 
 
 class PersonTeam(models.Model):

@@ -95,10 +95,12 @@ def headcount_charts() -> dict[str, list[dict]]:
                                                       memberships__person__is_bot=False)))
         .values("name", "color", "count").order_by("-count", "name")
     )
+    unassigned = Person.objects.filter(active_humans, department_memberships__isnull=True).count()
     return {
         "role": _bars([(Role(row["role"]).label, row["count"], "") for row in by_role]),
         "status": _bars([(PersonStatus(row["status"]).label, row["count"], "") for row in by_status]),
-        "department": _bars([(row["name"], row["count"], row["color"]) for row in by_department]),
+        "department": _bars([*((row["name"], row["count"], row["color"]) for row in by_department),
+                             ("No department", unassigned, "")]),
     }
 
 

@@ -28,3 +28,45 @@ def test_choosing_suspended_alone_deactivates_and_signs_out(admin, user):
     user.refresh_from_db()
     assert (user.status, user.active) == (PersonStatus.SUSPENDED, False)
     assert not AuthToken.objects.filter(person=user, revoked_at__isnull=True).exists()
+
+
+# What a new HR user tripped on (issue 7, item 9) ---------------------------------------------------------------
+
+def test_department_list_shows_a_colour_swatch_and_the_active_member_count(admin, client):
+    from departments.models import Department
+    from people.models import PersonStatus
+    from tests.conftest import make_person
+
+    lighting = Department.objects.create(name="Lighting", color="#1976D2")
+    Department.objects.create(name="Empty", color="")
+    for number, status in enumerate([PersonStatus.ACTIVE, PersonStatus.ACTIVE, PersonStatus.INACTIVE]):
+        make_person(email=f"l{number}@example.com", status=status, active=status == PersonStatus.ACTIVE,
+                    departments=[str(lighting.pk)])
+    client.force_login(admin)
+    page = client.get("/admin/departments/department/").content.decode()
+    assert 'title="#1976D2"' in page and "background:#1976D2" in page
+    assert "#1976D2</td>" not in page  # the colour is no longer printed as text
+    row = page[page.index(">Lighting<"):]
+    assert '<td class="field-member_count' in row and ">2</td>" in row[:row.index("</tr>")]
+
+
+def test_person_form_has_one_state_control(admin, client, user):
+    client.force_login(admin)
+    page = client.get(f"/admin/people/person/{user.pk}/change/").content.decode()
+    assert 'name="status"' in page and 'name="active"' not in page
+
+
+def test_person_list_chart_counts_people_in_no_department(admin, client, user):
+    client.force_login(admin)
+    response = client.get("/admin/people/person/")
+    charts = dict(response.context["headcount_charts"])
+    assert charts["department"][-1]["label"] == "No department"
+    assert charts["department"][-1]["count"] == 2  # the admin and the user, both in no department
+
+
+def test_a_membership_reads_as_names(user):
+    from departments.models import Department
+    from people.models import PersonDepartment
+
+    membership = PersonDepartment.objects.create(person=user, department=Department.objects.create(name="FX"))
+    assert str(membership) == f"{user} in FX"

@@ -130,7 +130,8 @@ def test_person_changelist_shows_headcount_charts(hr, user, manager):
     make_person(role=Role.USER, email="gone@studio.io", active=False)
     response = hr.get("/admin/people/person/")
     charts = dict(response.context["headcount_charts"])
-    assert [(bar["label"], bar["count"]) for bar in charts["department"]] == [("Lighting", 1)]
+    # The hr person and the manager are active and in no department; the inactive one is not counted.
+    assert [(bar["label"], bar["count"]) for bar in charts["department"]] == [("Lighting", 1), ("No department", 2)]
     assert {bar["label"]: bar["count"] for bar in charts["role"]} == {
         "Studio manager": 1, "Production manager": 1, "Artist": 1}
     assert {bar["label"]: bar["count"] for bar in charts["account status"]} == {"Active": 3, "Inactive": 1}
