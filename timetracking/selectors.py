@@ -141,6 +141,21 @@ def person_time_spents_visible_to(*, viewer: Person, person: Person, project_id=
     return queryset
 
 
+def task_time_spents_visible_to(*, viewer: Person, task: Task) -> QuerySet[TimeSpent]:
+    """A task's time spent as `viewer` may read it, by the rule of a person's time (above): admins all of it,
+    the project's managers all of it, supervisors all of it on task types of their departments; anyone else,
+    and a supervisor on another department's task, only their own rows. `task` is one the viewer sees."""
+    queryset = TimeSpent.objects.filter(task=task)
+    if viewer.has_perm("time_spents.view"):
+        return queryset
+    if viewer.has_perm("time_spents.view_projects") and (
+            viewer.has_perm("time_spents.view_any_department")
+            or PersonDepartment.objects.filter(person=viewer,
+                                               department_id=task.task_type.department_id).exists()):
+        return queryset.filter(task__project_id__in=_team_project_ids(viewer))
+    return queryset.filter(person=viewer)
+
+
 def task_time_entries(time_spents: QuerySet[TimeSpent]) -> list[dict]:
     """One entry per task with the summed duration (zou-api.md 5, the aggregated entry), grouped by the
     database; `sequence_name` and `episode_name` are the entity's parent and grandparent names."""

@@ -355,3 +355,24 @@ ZOU_TIME_PATHS = [
 def test_each_zou_time_path_resolves_to_the_timetracking_app(path):
     match = resolve("/api/" + path.format(p=uuid.uuid4(), t=uuid.uuid4()))
     assert match.func.cls.__module__.startswith("timetracking."), (path, match.func.cls)
+
+
+def test_a_tasks_time_shows_colleagues_rows_only_to_those_who_may_read_their_time(admin, manager, user):
+    """Review finding: the task routes showed a teammate's time to anyone on the team, while the person routes
+    refuse it. Now both follow one rule: admins and the project's managers see every row; a user sees their
+    own rows only."""
+    from tests.conftest import client_for, make_person
+    from tests.timetracking.factories import TaskFactory
+    from timetracking import services as tt_services
+
+    peer = make_person(email="peer@example.com")
+    task = TaskFactory(entity__project__team=[manager, user, peer], assignees=[user, peer])
+    for person, minutes in ((user, 60), (peer, 90)):
+        tt_services.time_spent_set(acting_user=admin, task=task, person=person,
+                                   date=dt.date(2024, 6, 4), duration=minutes)
+    path = f"/api/actions/tasks/{task.pk}/time-spents/2024-06-04"
+    mine = client_for(user).get(path).json()
+    assert set(mine) == {"total", str(user.pk)} and mine["total"] == 60.0
+    everyone = client_for(manager).get(path).json()
+    assert set(everyone) == {"total", str(user.pk), str(peer.pk)} and everyone["total"] == 150.0
+    assert set(client_for(user).get(f"/api/actions/tasks/{task.pk}/time-spents").json()) == {"total", str(user.pk)}

@@ -187,13 +187,14 @@ class TaskTimeSpentViewSet(viewsets.GenericViewSet):
     @extend_schema(operation_id="task_task_time", summary="A task's time spent, by person", parameters=TASK,
                    responses={200: TASK_TIME, **ERRORS})
     def task_time(self, request, task_id):
-        return self._by_person(TimeSpent.objects.filter(task=self.get_task()))
+        return self._by_person(selectors.task_time_spents_visible_to(viewer=request.user, task=self.get_task()))
 
     @extend_schema(operation_id="task_task_time_of_day", summary="A task's time spent on a day, by person", parameters=[*TASK, *DAY],
                    responses={200: TASK_TIME, **ERRORS})
     def task_time_of_day(self, request, task_id, date):
         day = parse_day(date)
-        return self._by_person(TimeSpent.objects.filter(task=self.get_task(), date=day))
+        return self._by_person(selectors.task_time_spents_visible_to(viewer=request.user, task=self.get_task()).filter(
+            date=day))
 
 
 # A person's time and day-offs (5 #4-#10, #15, #17-#20) ------------------------------------------------------
