@@ -17,6 +17,7 @@ from django.db.models import Max, OuterRef, ProtectedError, QuerySet, Restricted
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from audit.services import audit_record
 from config.errors import ApplicationError, Forbidden, field_error
 from people.models import DesktopLoginLog, Person
 from timetracking import selectors, totals
@@ -475,6 +476,9 @@ def time_spent_set(*, acting_user, task: Task, person: Person, date: dt.date, du
     totals.apply(TimeSpent.objects.filter(pk=time_spent.pk), minutes=delta)
     task_durations_refresh([task.pk])
     person_last_presence_refresh([person.pk])
+    _audit_time_of_another(acting_user=acting_user, person_id=person.pk, action="time_spent.set", changes={
+        "task_id": [None, str(task.pk)], "date": [None, date.isoformat()],
+        "duration": [float(time_spent.duration - delta), float(time_spent.duration)]})
     return time_spent
 
 
@@ -489,6 +493,9 @@ def time_spent_create(*, acting_user, data: dict[str, Any]) -> TimeSpent:
     totals.apply(TimeSpent.objects.filter(pk=time_spent.pk))
     task_durations_refresh([time_spent.task_id])
     person_last_presence_refresh([time_spent.person_id])
+    _audit_time_of_another(acting_user=acting_user, person_id=time_spent.person_id, action="time_spent.set",
+                           changes={"task_id": [None, str(time_spent.task_id)],
+                                    "date": [None, str(time_spent.date)], "duration": [0.0, time_spent.duration]})
     return time_spent
 
 
@@ -505,25 +512,44 @@ def time_spent_update(*, acting_user, time_spent: TimeSpent, data: dict[str, Any
         _save_validated(time_spent)
     task_durations_refresh([old_task_id, time_spent.task_id])
     person_last_presence_refresh([old_person_id, time_spent.person_id])
+    for person_id in {old_person_id, time_spent.person_id}:
+        _audit_time_of_another(acting_user=acting_user, person_id=person_id, action="time_spent.updated",
+                               changes={"time_spent_id": [None, str(time_spent.pk)],
+                                        **{field: [None, str(value)] for field, value in data.items()}})
     return time_spent
 
 
 @transaction.atomic
 def time_spent_delete(*, acting_user, time_spent: TimeSpent) -> None:
     _lock_writers(person_ids=[time_spent.person_id], task_ids=[time_spent.task_id])
-    _time_spents_delete(TimeSpent.objects.filter(pk=time_spent.pk))
+    _, minutes = _time_spents_delete(TimeSpent.objects.filter(pk=time_spent.pk))
+    _audit_time_of_another(acting_user=acting_user, person_id=time_spent.person_id, action="time_spent.deleted",
+                           changes={"task_id": [str(time_spent.task_id), None],
+                                    "date": [str(time_spent.date), None], "duration": [minutes, None]})
 
 
-def _time_spents_delete(queryset: QuerySet) -> None:
+def _time_spents_delete(queryset: QuerySet) -> tuple[int, float]:
     """Delete time spent rows (their persons or tasks already locked by the caller, so none appears meanwhile)
-    and bring the stored totals, task durations and presence days down with them."""
-    rows = list(queryset.select_for_update(of=("self",)).order_by("pk").values_list("task_id", "person_id"))
+    and bring the stored totals, task durations and presence days down with them. Returns how many rows and
+    minutes went."""
+    rows = list(queryset.select_for_update(of=("self",)).order_by("pk")
+                .values_list("task_id", "person_id", "duration"))
     if not rows:
-        return
+        return 0, 0.0
     totals.apply(queryset, factor=-1.0)
     queryset.delete()
-    task_durations_refresh(task_id for task_id, _ in rows)
-    person_last_presence_refresh(person_id for _, person_id in rows)
+    task_durations_refresh(task_id for task_id, _, _ in rows)
+    person_last_presence_refresh(person_id for _, person_id, _ in rows)
+    return len(rows), float(sum(duration for _, _, duration in rows))
+
+
+def _audit_time_of_another(*, acting_user, person_id, action: str, changes: dict) -> None:
+    """Logging one's own time is the time data itself; someone else's time changed by an admin or a manager is
+    an act on that person, and is audited."""
+    if acting_user is None or acting_user.pk == person_id:
+        return
+    audit_record(actor=acting_user, action=action, target=Person.objects.get(pk=person_id),
+                 target_type="person", changes=changes)
 
 
 def time_totals_rebuild(*, acting_user=None, progress: Callable[[str], None] | None = None) -> int:
@@ -549,9 +575,22 @@ def _check_day_off(day_off: DayOff) -> None:
         raise ApplicationError(DAY_OFF_OVERLAP)
 
 
-def _clear_time_spent_of(day_off: DayOff) -> None:
-    _time_spents_delete(TimeSpent.objects.filter(person_id=day_off.person_id, date__gte=day_off.date,
-                                                 date__lte=day_off.end_date))
+def _clear_time_spent_of(day_off: DayOff) -> tuple[int, float]:
+    return _time_spents_delete(TimeSpent.objects.filter(person_id=day_off.person_id, date__gte=day_off.date,
+                                                        date__lte=day_off.end_date))
+
+
+def _audit_day_off(*, acting_user, day_off: DayOff, action: str, cleared: tuple[int, float] = (0, 0.0),
+                   before: tuple | None = None) -> None:
+    """Every day-off change is audited, the person's own included: it removes the time logged on its days, and
+    the row says how much (rows, minutes)."""
+    period = [str(day_off.date), str(day_off.end_date)]
+    changes = {"period": [list(map(str, before)) if before else None, None if action == "day_off.deleted"
+                          else period]}
+    if cleared[0]:
+        changes["time_spent_removed"] = [None, {"rows": cleared[0], "minutes": cleared[1]}]
+    audit_record(actor=acting_user, action=action, target=Person.objects.get(pk=day_off.person_id),
+                 target_type="person", changes=changes, reason=day_off.description or "")
 
 
 @transaction.atomic
@@ -562,24 +601,29 @@ def day_off_create(*, acting_user, data: dict[str, Any]) -> DayOff:
     _lock_person(day_off.person_id)
     _check_day_off(day_off)
     _save_validated(day_off)
-    _clear_time_spent_of(day_off)
+    cleared = _clear_time_spent_of(day_off)
+    _audit_day_off(acting_user=acting_user, day_off=day_off, action="day_off.created", cleared=cleared)
     return day_off
 
 
 @transaction.atomic
 def day_off_update(*, acting_user, day_off: DayOff, data: dict[str, Any]) -> DayOff:
-    previous_person_id = day_off.person_id
+    previous_person_id, before = day_off.person_id, (day_off.date, day_off.end_date)
     _assign(day_off, data)
     for person_id in sorted({previous_person_id, day_off.person_id}, key=str):
         _lock_person(person_id)
     _check_day_off(day_off)
     _save_validated(day_off)
-    _clear_time_spent_of(day_off)
+    cleared = _clear_time_spent_of(day_off)
+    _audit_day_off(acting_user=acting_user, day_off=day_off, action="day_off.updated", cleared=cleared,
+                   before=before)
     return day_off
 
 
 @transaction.atomic
 def day_off_delete(*, acting_user, day_off: DayOff) -> None:
+    _audit_day_off(acting_user=acting_user, day_off=day_off, action="day_off.deleted",
+                   before=(day_off.date, day_off.end_date))
     day_off.delete()
 
 
