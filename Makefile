@@ -46,7 +46,11 @@ schema: venv
 	$(PY) manage.py spectacular --validate --fail-on-warn --file schema.yaml
 
 # ---- benchmarks: figures to compare commits, never asserted ----
+# make bench [TIME_SPENTS=3000000] [PERSONS=2000] [REPEAT=20] [REUSE=1: keep a database seeded with that volume]
+PERSONS ?= 2000
+TIME_SPENTS ?= 300000
+REPEAT ?= 20
 bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/roster
 bench: venv
 	scripts/ensure-services.sh
-	$(PY) -m bench.people_api --persons 2000 --repeat 20
+	$(PY) -m bench.time_api --persons $(PERSONS) --time-spents $(TIME_SPENTS) --repeat $(REPEAT) $(if $(REUSE),--reuse)

@@ -348,7 +348,8 @@ class DesktopLoginLog(ZouModel):
 
     class Meta:
         ordering = ["-date"]
-        indexes = [models.Index(fields=["person", "-date"])]
+        # By date too: the monthly presence CSV reads everyone's logins of a month.
+        indexes = [models.Index(fields=["person", "-date"]), models.Index(fields=["date"])]
 
     def __str__(self):
         return f"{self.person_id} at {self.date:%Y-%m-%d %H:%M}"

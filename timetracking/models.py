@@ -380,6 +380,33 @@ class MonthlyPresence(DesktopLoginLog):
         verbose_name_plural = "monthly presence"
 
 
+class CoveringUniqueConstraint(models.UniqueConstraint):
+    """A unique constraint whose index carries `include` columns on PostgreSQL (index-only reads), and the
+    plain unique constraint on the embedded SQLite, which has no INCLUDE (Django would otherwise create no
+    constraint there at all, and `ON CONFLICT` needs one)."""
+
+    def _here(self, schema_editor) -> models.UniqueConstraint:
+        if schema_editor.connection.features.supports_covering_indexes:
+            return self
+        return models.UniqueConstraint(fields=self.fields, name=self.name)
+
+    def constraint_sql(self, model, schema_editor):
+        here = self._here(schema_editor)
+        return super().constraint_sql(model, schema_editor) if here is self else here.constraint_sql(
+            model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        here = self._here(schema_editor)
+        return super().create_sql(model, schema_editor) if here is self else here.create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        here = self._here(schema_editor)
+        return super().remove_sql(model, schema_editor) if here is self else here.remove_sql(model, schema_editor)
+
+    def _check(self, model, connection):
+        return [error for error in super()._check(model, connection) if error.id != "models.W039"]
+
+
 class Period(models.TextChoices):
     DAY = "day", "Day"
     WEEK = "week", "ISO week"
@@ -413,10 +440,33 @@ class TimeSpentTotal(models.Model):
 
     class Meta:
         constraints = [
-            # Leads with (period, period_start): the tables read one period kind over a date range.
-            models.UniqueConstraint(fields=["period", "period_start", "person", "project", "department_key"],
-                                    name="unique_time_spent_total"),
+            # Leads with (period, period_start): the tables read one period kind over a date range, from the
+            # index alone on PostgreSQL (the printed number and the minutes ride along).
+            CoveringUniqueConstraint(fields=["period", "period_start", "person", "project", "department_key"],
+                                     include=["period_number", "minutes"], name="unique_time_spent_total"),
         ]
 
     def __str__(self):
         return f"{self.person_id} {self.period} {self.period_start}: {self.minutes} min"
+
+
+class TimeSpentPersonTotal(models.Model):
+    """The rollup of TimeSpentTotal over projects and departments: one row per person and period, what a
+    table without a project or department filter or scope reads (so it neither groups nor reads a row per
+    project and department). Kept by `timetracking.totals` with the detailed totals, in the same
+    transaction; a reader picks exactly one of the two (selectors.time_table)."""
+
+    period = models.CharField(max_length=5, choices=Period.choices)
+    period_start = models.DateField()
+    period_number = models.SmallIntegerField()
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    minutes = models.FloatField()
+
+    class Meta:
+        constraints = [
+            CoveringUniqueConstraint(fields=["period", "period_start", "person"],
+                                     include=["period_number", "minutes"], name="unique_time_spent_person_total"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} {self.period} {self.period_start}: {self.minutes} min (all projects)"

@@ -11,6 +11,8 @@ import datetime as dt
 import io
 import re
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connection
 from django.db.models.functions import ExtractDay
 
 from config.errors import ApplicationError
@@ -47,27 +49,46 @@ def presence_persons():
             .only("id", "first_name", "last_name"))
 
 
-def presence_days(*, year: int, month: int) -> set[tuple]:
-    """The distinct (person id, day of month) pairs with a desktop login in the month, days read in UTC."""
+def _logins_of_month(year: int, month: int):
     start, end = _month_bounds(year, month)
     logs = DesktopLoginLog.objects.filter(date__gte=start)
     if end is not None:
         logs = logs.filter(date__lt=end)
-    return set(logs.order_by().annotate(day=ExtractDay("date", tzinfo=dt.UTC))
-               .values_list("person_id", "day").distinct())
+    return logs.order_by().annotate(day=ExtractDay("date", tzinfo=dt.UTC))
+
+
+def presence_days(*, year: int, month: int) -> set[tuple]:
+    """The distinct (person id, day of month) pairs with a desktop login in the month, days read in UTC."""
+    return set(_logins_of_month(year, month).values_list("person_id", "day").distinct())
+
+
+def presence_days_by_person(*, year: int, month: int) -> dict:
+    """Each person's days with a desktop login in the month (UTC). On PostgreSQL one row per person (the days
+    gathered in an array), elsewhere the distinct pairs: a month of a large studio is tens of thousands of
+    logins, which Python would otherwise turn into as many tuples."""
+    if connection.vendor == "postgresql":
+        rows = _logins_of_month(year, month).values("person_id").annotate(days=ArrayAgg("day", distinct=True))
+        return {row["person_id"]: set(row["days"]) for row in rows}
+    by_person: dict = {}
+    for person_id, day in presence_days(year=year, month=month):
+        by_person.setdefault(person_id, set()).add(day)
+    return by_person
 
 
 def presence_csv(*, year: int, month: int) -> str:
     """The CSV text, exactly as Zou writes it: a header of the year then the days 1..N, then the rows."""
     days_in_month = calendar.monthrange(year, month)[1]
     days = range(1, days_in_month + 1)
-    present = presence_days(year=year, month=month)
+    present = presence_days_by_person(year=year, month=month)
+    nobody: set = set()
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")  # the csv module's default line ending is CRLF, as in Zou
     writer.writerow([str(year), *(str(day) for day in days)])
-    for person in presence_persons():
-        writer.writerow([spreadsheet_safe(person.full_name),
-                         *("X" if (person.id, day) in present else "" for day in days)])
+    for person_id, first_name, last_name in presence_persons().values_list("id", "first_name", "last_name"):
+        # Person.full_name, from the two columns rather than a model instance per person.
+        full_name = " ".join(part for part in (first_name.strip(), last_name.strip()) if part)
+        logged = present.get(person_id, nobody)
+        writer.writerow([spreadsheet_safe(full_name), *("X" if day in logged else "" for day in days)])
     return buffer.getvalue()
 
 

@@ -5,11 +5,13 @@ the relation id lists a listing needs, loaded in bounded queries."""
 import datetime as dt
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 
 from config.errors import ApplicationError, Forbidden
+from config.rows import RenderedJSON
 from people.models import Person, PersonDepartment
 from timetracking.models import (
     DayOff,
@@ -19,6 +21,7 @@ from timetracking.models import (
     Task,
     TaskPersonLink,
     TimeSpent,
+    TimeSpentPersonTotal,
     TimeSpentTotal,
 )
 
@@ -185,7 +188,17 @@ def _uuid_param(name: str, raw) -> uuid.UUID | None:
         raise ApplicationError(f"{name} is not a valid id.") from None
 
 
-def time_table_scope(*, viewer: Person, project_id=None, department_id=None, studio_id=None) -> Q:
+@dataclass(frozen=True)
+class TableScope:
+    """The stored totals a table covers: `where` on the totals' columns; `detailed` when it names projects
+    or departments, so only the detailed totals (TimeSpentTotal) can answer, otherwise their rollup by
+    person (TimeSpentPersonTotal) does, one row per person and period."""
+
+    where: Q
+    detailed: bool
+
+
+def time_table_scope(*, viewer: Person, project_id=None, department_id=None, studio_id=None) -> TableScope:
     """The stored totals a table covers for `viewer` (zou-api.md 5, tables): admins every person's, filtered
     as asked; managers and supervisors their team's projects (another `project_id` is a 403), supervisors
     only their departments (another `department_id` is Zou's 400); anyone else only their own row."""
@@ -197,12 +210,13 @@ def time_table_scope(*, viewer: Person, project_id=None, department_id=None, stu
         scope &= Q(project_id=project_id)
     if department_id is not None:
         scope &= Q(department_key=department_id)
+    detailed = project_id is not None or department_id is not None
     if studio_id is not None:
         scope &= Q(person__studio_id=studio_id)
     if viewer.has_perm("time_spents.view"):
-        return scope
+        return TableScope(scope, detailed)
     if not viewer.has_perm("time_spents.view_projects"):
-        return scope & Q(person=viewer)
+        return TableScope(scope & Q(person=viewer), detailed)
     if project_id is not None:
         if not ProjectPersonLink.objects.filter(person=viewer, project_id=project_id).exists():
             raise Forbidden("You are not on this project's team.")
@@ -214,20 +228,49 @@ def time_table_scope(*, viewer: Person, project_id=None, department_id=None, stu
                 raise ApplicationError("Supervisor not allowed to access this department")
         else:
             scope &= Q(department_key__in=_department_ids(viewer))
-    return scope
+    return TableScope(scope, True)
 
 
-def time_table(*, period: str, scope: Q, start: dt.date | None = None, end: dt.date | None = None
-               ) -> dict[str, dict[str, float]]:
-    """`{"<period number>": {"<person id>": minutes}}` from the stored totals of one period kind, over
-    [start, end) when given: one GROUP BY over persons x periods, whatever the history's size."""
-    totals = TimeSpentTotal.objects.filter(scope, period=period)
+def _table_rows(*, period: str, scope: TableScope, start: dt.date | None, end: dt.date | None) -> QuerySet:
+    """`(n, p, m)` rows: period number, person id, minutes; one per person and period. The rollup is read as
+    stored; the detailed totals are summed over the projects and departments in scope."""
+    model = TimeSpentTotal if scope.detailed else TimeSpentPersonTotal
+    totals = model.objects.filter(scope.where, period=period).order_by()
     if start is not None:
         totals = totals.filter(period_start__gte=start, period_start__lt=end)
-    rows = totals.order_by().values_list("period_number", "person_id").annotate(total=Sum("minutes"))
+    if scope.detailed:
+        return totals.values(n=F("period_number"), p=F("person_id")).annotate(m=Sum("minutes"))
+    return totals.values(n=F("period_number"), p=F("person_id"), m=F("minutes"))
+
+
+# The JSON of a table, written by PostgreSQL: `{"<n>":{"<person id>":<minutes>,...},...}` compact, as DRF
+# renders it. Floats are spelled as Python's repr spells them: integral values get ".0", other values use
+# PostgreSQL's shortest round-trip digits (the same digits as repr; both switch to exponents below 1e-4,
+# and the integral branch covers the range where their thresholds differ).
+TABLE_JSON_SQL = """
+SELECT '{' || COALESCE(string_agg('"' || n || '":{' || cells || '}', ',' ORDER BY n), '') || '}'
+FROM (
+    SELECT n, string_agg('"' || p::text || '":' || CASE WHEN m = trunc(m) AND abs(m) < 1e15
+                                                         THEN m::bigint::text || '.0' ELSE m::text END, ',') AS cells
+    FROM (%(rows)s) AS table_rows GROUP BY n
+) AS by_period"""
+
+
+def time_table(*, period: str, scope: TableScope, start: dt.date | None = None, end: dt.date | None = None
+               ) -> dict[str, dict[str, float]] | RenderedJSON:
+    """`{"<period number>": {"<person id>": minutes}}` from the stored totals of one period kind, over
+    [start, end) when given: one query over persons x periods, whatever the history's size. On PostgreSQL
+    the database writes the JSON itself (RenderedJSON, sent as is by FastJSONRenderer): a week table is a
+    hundred thousand cells, which Python would spend most of the time turning into objects and back."""
+    rows = _table_rows(period=period, scope=scope, start=start, end=end)
+    if connection.vendor == "postgresql":
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(TABLE_JSON_SQL.replace("%(rows)s", sql), params)
+            return RenderedJSON(cursor.fetchone()[0])
     table: dict[str, dict[str, float]] = {}
-    for number, person_id, total in rows:
-        table.setdefault(str(number), {})[str(person_id)] = float(total)
+    for row in rows:
+        table.setdefault(str(row["n"]), {})[str(row["p"])] = float(row["m"])
     return table
 
 

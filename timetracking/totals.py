@@ -33,7 +33,7 @@ from django.db.models.functions import (
     TruncYear,
 )
 
-from timetracking.models import NO_DEPARTMENT, Period, TimeSpent, TimeSpentTotal
+from timetracking.models import NO_DEPARTMENT, Period, TimeSpent, TimeSpentPersonTotal, TimeSpentTotal
 
 # Durations are float minutes: a total that comes back within this of zero is zero (float residue).
 EPSILON = 1e-6
@@ -41,6 +41,9 @@ EPSILON = 1e-6
 COLUMNS = ("period", "period_start", "period_number", "person_id", "project_id", "department_key", "minutes")
 KEY_COLUMNS = COLUMNS[:2] + COLUMNS[3:6]
 ALIASES = ("t_period", "t_start", "t_number", "t_person", "t_project", "t_department", "t_minutes")
+# The rollup over projects and departments (TimeSpentPersonTotal).
+PERSON_COLUMNS = ("period", "period_start", "period_number", "person_id", "minutes")
+PERSON_KEY_COLUMNS = ("period", "period_start", "person_id")
 
 
 def period_start_and_number(period: str, field: str = "date"):
@@ -91,27 +94,35 @@ def _select_sql(querysets: list[QuerySet]) -> tuple[str, list]:
     return " UNION ALL ".join(parts), params
 
 
-def _table() -> str:
-    return connection.ops.quote_name(TimeSpentTotal._meta.db_table)
+def _table(model=TimeSpentTotal) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _quoted(columns) -> str:
     return ", ".join(connection.ops.quote_name(column) for column in columns)
 
 
+def _upsert(cursor, sql: str, params: list, model) -> None:
+    """Run an INSERT ... ON CONFLICT ... RETURNING id, minutes; delete the totals it left at zero."""
+    cursor.execute(sql, params)
+    zero = [row_id for row_id, minutes in cursor.fetchall() if abs(minutes) < EPSILON]
+    if zero:
+        model.objects.filter(pk__in=zero).delete()
+
+
 def apply(time_spents: QuerySet, *, factor: float = 1.0, minutes: float | None = None) -> None:
     """Add `factor` times the minutes of `time_spents` (a TimeSpent queryset) to the stored totals: +1 after
     rows appear, -1 before they go; or add `minutes` at the keys of the one row of `time_spents` (a duration
-    set or added). One statement for the four period kinds; a second one deletes the totals that reached
-    zero, if any did."""
+    set or added). One statement for the four period kinds of the detailed totals, one for their rollup by
+    person; then the totals that reached zero, if any did, are deleted."""
     if minutes == 0:
         return
     select, params = _select_sql([_grouped(time_spents, period, factor=factor, minutes=minutes)
                                   for period in Period])
-    table = _table()
+    table, person_table = _table(), _table(TimeSpentPersonTotal)
     # `WHERE true` keeps SQLite from reading ON CONFLICT as a join constraint; the ORDER BY makes concurrent
     # writers lock the total rows in one order.
-    sql = (
+    detailed = (
         f"INSERT INTO {table} ({_quoted(COLUMNS)}) "
         f"SELECT {', '.join(ALIASES)} FROM ({select}) AS delta WHERE t_minutes <> 0 "
         f"ORDER BY t_period, t_start, t_person, t_project, t_department "
@@ -119,16 +130,35 @@ def apply(time_spents: QuerySet, *, factor: float = 1.0, minutes: float | None =
         f"DO UPDATE SET minutes = {table}.minutes + excluded.minutes "
         f"RETURNING id, minutes"
     )
+    rollup = (
+        f"INSERT INTO {person_table} ({_quoted(PERSON_COLUMNS)}) "
+        f"SELECT t_period, t_start, t_number, t_person, SUM(t_minutes) FROM ({select}) AS delta "
+        f"GROUP BY t_period, t_start, t_number, t_person HAVING SUM(t_minutes) <> 0 "
+        f"ORDER BY t_period, t_start, t_person "
+        f"ON CONFLICT ({_quoted(PERSON_KEY_COLUMNS)}) "
+        f"DO UPDATE SET minutes = {person_table}.minutes + excluded.minutes "
+        f"RETURNING id, minutes"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        zero = [row_id for row_id, minutes in cursor.fetchall() if abs(minutes) < EPSILON]
-    if zero:
-        TimeSpentTotal.objects.filter(pk__in=zero).delete()
+        _upsert(cursor, detailed, params, TimeSpentTotal)
+        _upsert(cursor, rollup, params, TimeSpentPersonTotal)
 
 
-def rebuild(*, progress: Callable[[str], None] | None = None) -> int:
-    """Recompute every stored total from the raw rows: one INSERT ... SELECT ... GROUP BY per period kind.
-    Returns the number of totals written. Writers wait meanwhile (PostgreSQL: a SHARE lock on time spent)."""
+def rollup_rebuild(cursor) -> int:
+    """The rollup by person, recomputed from the detailed totals (one INSERT ... SELECT ... GROUP BY)."""
+    TimeSpentPersonTotal.objects.all().delete()
+    cursor.execute(
+        f"INSERT INTO {_table(TimeSpentPersonTotal)} ({_quoted(PERSON_COLUMNS)}) "
+        f"SELECT period, period_start, period_number, person_id, SUM(minutes) FROM {_table()} "
+        f"GROUP BY period, period_start, period_number, person_id")
+    return cursor.rowcount
+
+
+def rebuild(*, progress: Callable[[str], None] | None = None, rollup: bool = True) -> int:
+    """Recompute every stored total from the raw rows: one INSERT ... SELECT ... GROUP BY per period kind,
+    then the rollup by person from those (unless `rollup` is false: migration 0002, before its table).
+    Returns the number of detailed totals written. Writers wait meanwhile (PostgreSQL: a SHARE lock on time
+    spent)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"LOCK TABLE {connection.ops.quote_name(TimeSpent._meta.db_table)} IN SHARE MODE")
@@ -140,6 +170,10 @@ def rebuild(*, progress: Callable[[str], None] | None = None) -> int:
             written += cursor.rowcount
             if progress is not None:
                 progress(f"{period.label}: {cursor.rowcount} totals")
+        if rollup:
+            rolled = rollup_rebuild(cursor)
+            if progress is not None:
+                progress(f"All projects and departments: {rolled} totals by person")
     return written
 
 
@@ -181,6 +215,30 @@ def verify(*, progress: Callable[[str], None] | None = None) -> list[Mismatch]:
                 mismatches.append(Mismatch(str(period), start, person, project, department, have, want))
         if progress is not None:
             progress(f"{period.label}: {len(stored)} totals checked")
+        mismatches.extend(_verify_rollup(period))
+    return mismatches
+
+
+def _verify_rollup(period: str) -> list[Mismatch]:
+    """The rollup by person of one period kind against a fresh GROUP BY over the raw rows (project and
+    department reported as None)."""
+    start, number = period_start_and_number(period)
+    expected = {
+        (str(row[0]), str(row[1])): row for row in TimeSpent.objects.order_by().annotate(
+            t_start=Cast(start, models.DateField())).values_list("t_start", "person_id").annotate(
+            t_minutes=Sum("duration"))
+    }
+    stored = {
+        (str(row[0]), str(row[1])): row for row in TimeSpentPersonTotal.objects.filter(period=period).values_list(
+            "period_start", "person_id", "minutes")
+    }
+    mismatches = []
+    for key in expected.keys() | stored.keys():
+        want = expected[key][2] if key in expected else None
+        have = stored[key][2] if key in stored else None
+        if want is None or have is None or abs(want - have) > EPSILON * max(1.0, abs(want)):
+            row = stored.get(key) or expected.get(key)
+            mismatches.append(Mismatch(str(period), row[0], row[1], None, None, have, want))
     return mismatches
 
 

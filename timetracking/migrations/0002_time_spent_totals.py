@@ -12,7 +12,7 @@ def fill_totals(apps, schema_editor):
         return
     from timetracking.totals import rebuild
 
-    rebuild()
+    rebuild(rollup=False)  # the rollup's table comes with 0003
 
 
 

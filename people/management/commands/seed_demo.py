@@ -1,8 +1,12 @@
-"""Demo data for `make run`: an admin, a few departments and one person of every role. Idempotent."""
+"""Demo data for `make run`: an admin, a few departments and one person of every role. Idempotent.
+
+With `--persons N --time-spents M` it also generates a studio-sized time history in bulk (timetracking's
+`seed_history` command, called by name: people does not import timetracking)."""
 
 import os
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -29,8 +33,19 @@ PERSONS = [
 class Command(BaseCommand):
     help = "Create (once) demo departments and one person of every role; prints the admin's credentials."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--persons", type=int, help="Also generate this many persons with a time history.")
+        parser.add_argument("--time-spents", type=int, help="Time-spent rows of that history (with --persons).")
+        parser.add_argument("--seed", type=int, default=1, help="The history's random seed.")
+
+    def handle(self, *args, persons=None, time_spents=None, seed=1, **options):
+        self.seed_demo()
+        if persons or time_spents:
+            call_command("seed_history", persons=persons or 2000, time_spents=time_spents or 300_000, seed=seed,
+                         stdout=self.stdout, stderr=self.stderr)
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def seed_demo(self):
         studio, _ = Studio.objects.get_or_create(name="Main studio", defaults={"color": "#34495E"})
         departments = {}
         for name, color in DEPARTMENTS:
