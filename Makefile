@@ -28,6 +28,8 @@ run: export ROSTER_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
+	# A small studio's time history for the tables, timesheets and quotas to show (once; a few seconds).
+	$(PY) manage.py seed_history --persons 40 --time-spents 4000 --if-empty
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -285,13 +285,17 @@ def _timestamp(day: dt.date, minute: int) -> str:
     return text + "+00" if connection.vendor == "postgresql" else text
 
 
+def history_exists() -> bool:
+    return Person.objects.filter(email__iendswith=f"@{EMAIL_DOMAIN}").exists()
+
+
 @transaction.atomic
 def seed_history(*, persons: int, time_spents: int, seed: int = 1, progress: Progress | None = None
                  ) -> dict[str, int]:
     """Create `persons` persons with `time_spents` time-spent rows of history (and their projects, entities,
     tasks, day-offs and desktop logins); returns the number of rows of each kind."""
     progress = progress or Progress()
-    if Person.objects.filter(email__iendswith=f"@{EMAIL_DOMAIN}").exists():
+    if history_exists():
         raise ValueError(f"A history was seeded already (persons @{EMAIL_DOMAIN} exist).")
     started = time.perf_counter()
     rng = random.Random(seed + 1)

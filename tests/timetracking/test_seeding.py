@@ -42,3 +42,19 @@ def test_plain_seed_demo_makes_no_history():
     call_command("seed_demo", stdout=io.StringIO())
     assert not TimeSpent.objects.exists()
     assert Person.objects.count() == 7
+
+
+def test_make_run_seeds_the_demo_history_once(db):
+    """`make run` calls `seed_history --if-empty` every time: the second call keeps the first history."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from timetracking.models import TimeSpent
+
+    call_command("seed_history", persons=3, time_spents=40, if_empty=True, stdout=StringIO(), stderr=StringIO())
+    rows = TimeSpent.objects.count()
+    assert rows == 40
+    out = StringIO()
+    call_command("seed_history", persons=3, time_spents=40, if_empty=True, stdout=out, stderr=StringIO())
+    assert "kept as it is" in out.getvalue() and TimeSpent.objects.count() == rows

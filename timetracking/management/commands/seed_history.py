@@ -55,10 +55,15 @@ class Command(BaseCommand):
         parser.add_argument("--persons", type=int, default=200)
         parser.add_argument("--time-spents", type=int, default=20_000)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing when a history was seeded already (make run, run again).")
 
-    def handle(self, *args, persons, time_spents, seed, **options):
+    def handle(self, *args, persons, time_spents, seed, if_empty=False, **options):
         if persons < 1 or time_spents < 0:
             raise CommandError("--persons must be at least 1 and --time-spents at least 0.")
+        if if_empty and seeding.history_exists():
+            self.stdout.write("A time history was seeded already: kept as it is.")
+            return
         stream = self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr
         try:
             counts = seeding.seed_history(persons=persons, time_spents=time_spents, seed=seed,
