@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import psycopg
-import pytest
 from django.conf import settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,6 +28,3 @@ def test_the_time_benchmark_runs_on_a_tiny_history():
     for route in ("year table", "week table", "day table", "presence CSV", "day-offs of a month", "person's month"):
         assert route in result.stdout
 
-
-pytestmark = pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
-                                reason="the benchmark runs on PostgreSQL")
