@@ -28,15 +28,18 @@ def _redacted(changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def audit_record(*, actor, action: str, target, target_type: str, changes: dict[str, Any] | None = None,
-                 reason: str = "") -> AuditEntry:
-    """One row: `actor` and `target` are model instances (or None for the system), kept by id and label."""
+                 reason: str = "", target_id: str | None = None, target_label: str | None = None) -> AuditEntry:
+    """One row: `actor` and `target` are model instances (or None for the system), kept by id and label. A
+    target that is no record (an identifier nobody has) is named by `target_id` and `target_label`."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit rows are written inside the transaction of the change they record")
     origin = current_origin()
     return AuditEntry.objects.create(
         action=action,
         actor_id=getattr(actor, "pk", None), actor_label=_label(actor),
-        target_type=target_type, target_id=str(target.pk), target_label=_label(target),
+        target_type=target_type,
+        target_id=str(target.pk) if target is not None else str(target_id or "")[:64],
+        target_label=_label(target) if target is not None else str(target_label or "")[:300],
         changes=_redacted(changes or {}), reason=reason or "",
         ip_address=origin.ip_address, request_id=origin.request_id,
     )

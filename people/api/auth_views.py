@@ -23,7 +23,7 @@ from people.throttles import (
     ResetPasswordAddressThrottle,
     ResetPasswordEmailThrottle,
 )
-from people.tokens import tokens_issue_access_from_refresh, tokens_revoke_session
+from people.tokens import tokens_issue_access_from_refresh
 
 LOGIN_RESPONSE = inline_serializer("LoginResponse", {
     "login": serializers.BooleanField(),
@@ -108,7 +108,7 @@ class LogoutView(APIView):
                    responses={200: inline_serializer("Logout", {"logout": serializers.BooleanField()}),
                               401: ERROR_RESPONSE, 403: ERROR_RESPONSE})
     def get(self, request):
-        tokens_revoke_session(token=request.auth)
+        sign_in.auth_sign_out(person=request.user, token=request.auth)
         response = Response({"logout": True})
         clear_token_cookies(response)
         return response

@@ -21,11 +21,12 @@ from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from audit.services import audit_record
 from config.errors import ApplicationError
 from config.throttles import normalised_identifier
 from people.models import Person, PersonStatus
 from people.services.reset_tokens import password_reset_token_issue
-from people.tokens import IssuedPair, tokens_issue_login_pair
+from people.tokens import IssuedPair, tokens_issue_login_pair, tokens_revoke_session
 
 logger = logging.getLogger(__name__)
 
@@ -111,13 +112,22 @@ def _identifier_held(key: str):
                 cache.delete(lock)
 
 
+def _audit_refusal(person: Person, why: str) -> None:
+    """A refused sign-in on an account: one audit row, written with the failure count it goes with."""
+    audit_record(actor=None, action="person.sign_in_failed", target=person, target_type="person", reason=why)
+
+
 def _refuse_unknown_identifier(identifier: str, password: str) -> NoReturn:
-    """The refusal of an identifier no one has, counted like a wrong password on a known one."""
+    """The refusal of an identifier no one has, counted like a wrong password on a known one, and audited like
+    one (the row names the identifier as typed, normalised; it is no record)."""
     name = normalised_identifier(identifier)
     if name is None:  # an empty identifier belongs to no one, and says nothing
         _spend_a_password_check(password)
         raise LoginRefused(400, {"login": False})
     key = "signin-failures:" + hashlib.sha256(name.encode()).hexdigest()[:40]
+    with transaction.atomic():
+        audit_record(actor=None, action="person.sign_in_failed", target=None, target_type="identifier",
+                     target_id=key.split(":")[1], target_label=name[:100], reason="no such account")
     with _identifier_held(key):
         now = timezone.now()
         try:
@@ -170,13 +180,16 @@ def auth_login(*, identifier: str, password: str) -> Person:
     with locked_for_password_check(person) as person:
         if is_locked_out(person):
             _spend_a_password_check(password)  # as slow as any other refusal
+            _audit_refusal(person, "locked out")
             raise LoginRefused(400, LOCKED_OUT)
         if not person.has_usable_password():
             _spend_a_password_check(password)  # as slow as a real check: no hint that the account is new
             record_login_failure(person)
+            _audit_refusal(person, "no password set")
             raise LoginRefused(400, {"login": False})
         if not check_password(password, person.password):
             record_login_failure(person)
+            _audit_refusal(person, "wrong password")
             raise LoginRefused(400, {"login": False})
     if (password == "default" or person.password_change_required) and person.active:
         # The password really is Zou's placeholder "default" (imported accounts), or an admin asked for a new
@@ -185,6 +198,8 @@ def auth_login(*, identifier: str, password: str) -> Person:
         token = password_reset_token_issue(person=person)
         raise LoginRefused(400, {"login": False, "default_password": True, "token": token})
     if not person.active:
+        with transaction.atomic():
+            _audit_refusal(person, "account not active")
         raise LoginRefused(
             401,
             {"error": True, "login": False, "unactive": True, "message": "User is unactive, he cannot log in."},
@@ -192,10 +207,19 @@ def auth_login(*, identifier: str, password: str) -> Person:
     updates = {"login_failed_attemps": 0, "last_login": timezone.now()}
     if person.status == PersonStatus.INVITED:
         updates["status"] = PersonStatus.ACTIVE
-    Person.objects.filter(pk=person.pk).update(**updates)
+    with transaction.atomic():
+        Person.objects.filter(pk=person.pk).update(**updates)
+        audit_record(actor=person, action="person.signed_in", target=person, target_type="person")
     for field, value in updates.items():
         setattr(person, field, value)
     return person
+
+
+def auth_sign_out(*, person: Person, token) -> None:
+    """Logout: this session's tokens end, and the row says so."""
+    with transaction.atomic():
+        tokens_revoke_session(token=token)
+        audit_record(actor=person, action="person.signed_out", target=person, target_type="person")
 
 
 def auth_sign_in(*, identifier: str, password: str) -> tuple[Person, IssuedPair]:

@@ -90,3 +90,23 @@ def test_password_events_are_recorded_without_the_password(admin, admin_api, use
         assert entries[action].changes == {"password": ["[redacted]", "[redacted]"]}
     dumped = str([e.changes for e in entries.values()])
     assert not any(secret in dumped for secret in ("Set-by-admin-1", "Mine-again-22", "Reset-pw-333", PASSWORD))
+
+
+def test_sign_ins_failures_and_sign_outs_are_recorded(user, anon_api):
+    from tests.conftest import PASSWORD, ApiClient
+
+    assert anon_api.post("/api/auth/login", {"email": user.email, "password": "wrong"}, format="json").status_code == 400
+    assert anon_api.post("/api/auth/login", {"email": "nobody@example.com", "password": "x"},
+                         format="json").status_code == 400
+    signed_in = anon_api.post("/api/auth/login", {"email": user.email, "password": PASSWORD}, format="json")
+    assert signed_in.status_code == 200
+    session = ApiClient(token=signed_in.json()["access_token"])
+    assert session.get("/api/auth/logout").status_code == 200
+    mine = list(AuditEntry.objects.filter(target_id=str(user.pk), action__startswith="person.sign")
+                .order_by("id").values_list("action", "actor_id", "reason"))
+    assert mine == [("person.sign_in_failed", None, "wrong password"), ("person.signed_in", user.pk, ""),
+                    ("person.signed_out", user.pk, "")]
+    [unknown] = AuditEntry.objects.filter(target_type="identifier")
+    assert (unknown.action, unknown.target_label, unknown.reason) == (
+        "person.sign_in_failed", "NOBODY@EXAMPLE.COM", "no such account")
+    assert "wrong" not in str(list(AuditEntry.objects.values_list("changes", flat=True)))
