@@ -1,9 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminPasswordChangeForm
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import PasswordChangeView
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from unfold.contrib.filters.admin import (
     BooleanRadioFilter,
@@ -14,6 +17,7 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 
+from audit.selectors import audit_entries_for
 from config.admin import RosterModelAdmin, RosterTabularInline, save_links_through_services
 from config.errors import ApplicationError
 from notifications import selectors as outbox_selectors
@@ -21,7 +25,7 @@ from notifications.models import DeliveryStatus, OutboxEmail
 from people import selectors
 from people.forms import PersonAdminForm
 from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus
-from people.services import desktop_logins, passwords, persons
+from people.services import desktop_logins, lifecycle, passwords, persons
 
 # Roster's rights are its own permission table (people.permissions) and Person has no groups: Django's
 # Group screen would edit something nothing reads.
@@ -29,6 +33,8 @@ admin.site.unregister(Group)
 
 # Columns the admin form turns into a services `data` dict (FKs under their `_id` name).
 ADMIN_FORM_FK_FIELDS = {"studio": "studio_id", "manager": "manager_id"}
+
+AUDIT_TRAIL_ROWS = 50
 
 # unfold's label colours for a person's status, in the list and on the dashboard.
 STATUS_LABELS = {
@@ -48,6 +54,30 @@ class PersonDepartmentInline(RosterTabularInline):
     autocomplete_fields = ["department"]
     verbose_name = "department membership"
     hide_title = True  # a membership row reads as two ids; the select already names the department
+
+
+# Account states from the person list: each action shows a confirmation page first (suspending asks for a
+# reason), then goes through people.services.lifecycle like the API's routes; a refusal (one's own account, a
+# protected one, the user limit) is reported per person and changes nothing for that person.
+STATE_ACTIONS = {
+    # name: (verb, service, reason required)
+    "lock_accounts": ("Lock", lifecycle.person_lock, False),
+    "unlock_accounts": ("Unlock", lifecycle.person_unlock, False),
+    "suspend_accounts": ("Suspend", lifecycle.person_suspend, True),
+    "activate_accounts": ("Activate", lifecycle.person_activate, False),
+}
+
+
+def _state_action(name: str):
+    verb, change, reason_required = STATE_ACTIONS[name]
+
+    @admin.action(description=f"{verb} the selected accounts", permissions=["manage_state"])
+    def action(modeladmin, request, queryset):
+        return modeladmin.confirm_then(request, queryset, name=name, verb=verb, reason_required=reason_required,
+                                       change=lambda person, reason: change(acting_user=request.user,
+                                                                            person=person, reason=reason))
+    action.__name__ = name
+    return action
 
 
 @admin.register(Person)
@@ -72,7 +102,8 @@ class PersonAdmin(RosterModelAdmin):
     inlines = [PersonDepartmentInline]
     autocomplete_fields = ["manager", "studio"]
     readonly_fields = ["id", "created_at", "updated_at", "last_login", "last_presence", "has_avatar",
-                       "totp_enabled", "email_otp_enabled", "fido_enabled"]
+                       "totp_enabled", "email_otp_enabled", "fido_enabled", "audit_trail",
+                       "effective_permissions"]
     # The first three are what HR edits; the rest sit in tabs below them.
     fieldsets = [
         ("Identity", {"fields": ["first_name", "last_name", "email", "username", "phone", "country",
@@ -92,11 +123,64 @@ class PersonAdmin(RosterModelAdmin):
             "is_generated_from_ldap", "ldap_uid", "shotgun_id", "last_login"]}),
         ("Record", {"classes": ["tab"], "fields": ["id", "created_at", "updated_at", "last_presence",
                                                   "has_avatar", "data"]}),
+        ("Audit trail", {"classes": ["tab"], "fields": ["audit_trail"]}),
+        ("Permissions", {"classes": ["tab"], "fields": ["effective_permissions"]}),
     ]
+
+    actions = [*(_state_action(name) for name in STATE_ACTIONS), "invite_persons"]
 
     @display(description="status", ordering="status", label=STATUS_LABELS)
     def status_label(self, person):
         return person.get_status_display()
+
+    def has_manage_state_permission(self, request) -> bool:
+        return request.user.has_perm("persons.manage_state")
+
+    def has_invite_permission(self, request) -> bool:
+        return request.user.has_perm("persons.invite")
+
+    @admin.action(description="Invite the selected persons (email a link)", permissions=["invite"])
+    def invite_persons(self, request, queryset):
+        return self.confirm_then(request, queryset, name="invite_persons", verb="Invite", reason_required=False,
+                                 change=lambda person, reason: passwords.person_invite(acting_user=request.user,
+                                                                                       person=person))
+
+    def confirm_then(self, request, queryset, *, name, verb, reason_required, change):
+        """First a confirmation page naming everyone the action touches (and asking for a reason where one is
+        required); on its "Yes", the change for each, through the services."""
+        reason = (request.POST.get("reason") or "").strip()
+        if request.POST.get("confirm") != "yes" or (reason_required and not reason):
+            return TemplateResponse(request, "admin/people/person/confirm_state_change.html", {
+                **self.admin_site.each_context(request), "title": f"{verb} accounts", "opts": self.model._meta,
+                "persons": list(queryset), "action": name, "verb": verb, "reason_required": reason_required,
+                "missing_reason": request.POST.get("confirm") == "yes" and reason_required and not reason,
+                "reason": reason, "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            })
+        done = 0
+        for person in queryset:
+            try:
+                change(person, reason or None)
+                done += 1
+            except ApplicationError as refused:
+                self.message_user(request, f"{person}: {refused.message}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{verb}: {done} account(s) done.", messages.SUCCESS)
+        return None
+
+    @admin.display(description="audit trail (newest first)")
+    def audit_trail(self, person):
+        entries = audit_entries_for(target_type="person", target_id=person.pk)[:AUDIT_TRAIL_ROWS]
+        rows = format_html_join("", "<tr><td class=\"pr-4\">{}</td><td class=\"pr-4\">{}</td>"
+                                    "<td class=\"pr-4\">{}</td><td>{}</td></tr>",
+                                ((f"{entry.at:%Y-%m-%d %H:%M}", entry.action, entry.actor_label or "system",
+                                  entry.reason or ", ".join(sorted(entry.changes))) for entry in entries))
+        return format_html('<table class="text-sm" id="person-audit-trail">{}</table>', rows) if rows else "-"
+
+    @admin.display(description="effective permissions")
+    def effective_permissions(self, person):
+        keys = sorted(person.get_all_permissions())
+        return format_html('<ul id="person-permissions">{}</ul>',
+                           format_html_join("", "<li>{}</li>", ((key,) for key in keys))) if keys else "-"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("studio")
