@@ -45,6 +45,7 @@ from tests.timetracking.factories import (
     TaskFactory,
     TaskStatusFactory,
     TaskTypeFactory,
+    entity_type,
 )
 from timetracking import services as timetracking_services
 from timetracking.models import DayOff, EntityType, Project, Task, TaskStatus, TaskType, TimeSpent
@@ -214,6 +215,18 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("tasks-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("tasks-detail", "PUT", NONE): (200, 200, 200, 403, 403, 403, 403, 401),
     ("tasks-detail", "DELETE", NONE): (204, 204, 403, 403, 403, 403, 403, 401),
+    ("tasks-full", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    # Sequences and shots (Zou's shots blueprint): read as entities; created in the caller's project by admins
+    # and its managers.
+    ("sequences-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("sequences-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("shots-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("shots-all", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("shots-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("project-sequences", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("project-sequences", "POST", NONE): (201, 201, 403, 403, 403, 403, 403, 401),
+    ("project-shots", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("project-shots", "POST", NONE): (201, 201, 403, 403, 403, 403, 403, 401),
     # Quotas (5 #21-#23, 8, 8.1) on the caller's project: quota shots are read by managers (their projects) and
     # admins, or by the person themselves (never of a bot); project statistics by the team; a person's
     # statistics by managers and supervisors, or by the person themselves.
@@ -381,7 +394,8 @@ class World:
 
     @cached_property
     def task(self) -> Task:
-        return TaskFactory(entity=EntityFactory(project=self.project, entity_type=self.entity_type),
+        sequence = EntityFactory(project=self.project, entity_type=entity_type("Sequence"), name="SE01")
+        return TaskFactory(entity=EntityFactory(project=self.project, entity_type=self.entity_type, parent=sequence),
                            task_type=self.task_type, task_status=self.task_status,
                            assignees=[self.caller] if self.caller is not None else [])
 
@@ -607,6 +621,17 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("tasks-detail", "GET"): _detail("task"),
     ("tasks-detail", "PUT"): lambda w, t: Call({"pk": w.task.pk}, data={"estimation": 120}),
     ("tasks-detail", "DELETE"): _detail("task"),
+    ("tasks-full", "GET"): _detail("task"),
+    ("sequences-list", "GET"): lambda w, t: _after(w.task),
+    ("sequences-detail", "GET"): lambda w, t: Call({"pk": w.task.entity.parent_id}),
+    ("shots-list", "GET"): lambda w, t: _after(w.task),
+    ("shots-all", "GET"): lambda w, t: Call(data={"sequence_id": str(w.task.entity.parent_id), "name": "SH01"}),
+    ("shots-detail", "GET"): lambda w, t: Call({"pk": w.task.entity_id}),
+    ("project-sequences", "GET"): lambda w, t: Call({"project_id": w.task.project_id}),
+    ("project-sequences", "POST"): lambda w, t: Call({"project_id": w.project.pk}, data={"name": "SE02"}),
+    ("project-shots", "GET"): lambda w, t: Call({"project_id": w.task.project_id}),
+    ("project-shots", "POST"): lambda w, t: Call({"project_id": w.project.pk}, data={
+        "name": "SH02", "sequence_id": str(w.task.entity.parent_id), "data": {}, "nb_frames": 24}),
     ("person-quota-shots-month", "GET"): lambda w, t: _quota_shots(w, t, year=2024, month=6),
     ("person-quota-shots-week", "GET"): lambda w, t: _quota_shots(w, t, year=2024, week=23),
     ("person-quota-shots-day", "GET"): lambda w, t: _quota_shots(w, t, year=2024, month=6, day=4),

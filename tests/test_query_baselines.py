@@ -15,8 +15,16 @@ from departments import services as department_services
 from departments.models import Department, HardwareItem, SalaryScale, Software, Studio, Team
 from people.models import DesktopLoginLog
 from tests.conftest import client_for, make_person
-from tests.timetracking.factories import TaskFactory, TaskStatusFactory, TaskTypeFactory, day_off
+from tests.timetracking.factories import (
+    EntityFactory,
+    TaskFactory,
+    TaskStatusFactory,
+    TaskTypeFactory,
+    day_off,
+    entity_type,
+)
 from timetracking import services as timetracking_services
+from timetracking.models import Entity
 
 # (path template, caller): queries. {person}, {department}, ... are filled from the data built below.
 BASELINES: dict[tuple[str, str], int] = {
@@ -69,6 +77,15 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/tasks", "admin"): 2,
     ("/api/data/tasks?relations=true", "user"): 3,
     ("/api/data/tasks/{task}", "user"): 3,
+    ("/api/data/tasks/{task}/full", "user"): 5,  # the task with its rows joined, assignee ids, persons
+    ("/api/data/tasks/{task}/full", "admin"): 5,
+    ("/api/data/sequences?project_id={project}", "user"): 2,
+    ("/api/data/sequences/{sequence}", "user"): 2,
+    ("/api/data/shots", "user"): 2,
+    ("/api/data/shots/all?sequence_id={sequence}", "user"): 2,
+    ("/api/data/shots/{entity}", "user"): 2,
+    ("/api/data/projects/{project}/sequences", "user"): 3,  # the project, then its rows
+    ("/api/data/projects/{project}/shots", "admin"): 3,
     # Quotas: the target person, the project and task type checks, one statement for the contributions (the
     # weighted passes in one UNION), and one more for the shots when any are listed (none here: these tasks
     # have no feedback date; tests/quotas measures them with shots).
@@ -137,8 +154,10 @@ def add_rows(count: int, start: int, *, team=()) -> dict:
                 "organisation": department_services.organisation_get_or_create()}
         task = TaskFactory(task_type=TaskTypeFactory(department=department), task_status=TaskStatusFactory(),
                            entity__project__team=[*team, person], assignees=[*team, person])
+        sequence = EntityFactory(project=task.project, entity_type=entity_type("Sequence"), name=f"SE{i}")
+        Entity.objects.filter(pk=task.entity_id).update(parent=sequence)
         made.update(project=task.project, entity=task.entity, task=task, task_type=task.task_type,
-                    task_status=task.task_status, entity_type=task.entity.entity_type)
+                    task_status=task.task_status, entity_type=task.entity.entity_type, sequence=sequence)
         for member in (*team, person):
             for day in (1 + i % 3, 4):
                 made["time_spent"] = timetracking_services.time_spent_set(

@@ -1,6 +1,8 @@
 """One FilterSet per list (Zou's generic column filters, config.filters): foreign keys as `<name>_id`,
 many-to-many relations (`team`, `assignees`) by one id."""
 
+import django_filters
+
 from config.filters import ZouFilterSet
 from timetracking.models import DayOff, Entity, EntityType, Project, Task, TaskStatus, TaskType, TimeSpent
 
@@ -64,3 +66,16 @@ class DayOffFilterSet(ZouFilterSet):
     class Meta:
         model = DayOff
         fields = [*TIMESTAMP_FIELDS, "date", "end_date", "description", "person"]
+
+
+class TemporalEntityFilterSet(EntityFilterSet):
+    """`/data/sequences` and `/data/shots`: the entity columns, plus Zou's names for the parent (gazu asks for
+    a project's sequence with `project_id`, an episode's with `episode_id`, a sequence's shot with
+    `sequence_id`)."""
+
+    episode_id = django_filters.UUIDFilter(field_name="parent_id")
+    sequence_id = django_filters.UUIDFilter(field_name="parent_id")
+    extra_columns = ("episode_id", "sequence_id")
+
+    class Meta(EntityFilterSet.Meta):
+        pass

@@ -35,6 +35,7 @@ from timetracking.models import (
     TaskType,
     TimeSpent,
 )
+from timetracking.task_statuses import ZOU_DEFAULT_TASK_STATUSES
 
 OPEN = "Open"
 CLOSED = "Closed"
@@ -258,6 +259,23 @@ def entity_create(*, acting_user, data: dict[str, Any]) -> Entity:
 
 
 @transaction.atomic
+def entity_create_in_project(*, acting_user, project: Project, type_name: str, parent_type_name: str,
+                             parent_field: str, data: dict[str, Any]) -> Entity:
+    """Zou's create_sequence and create_shot (`POST data/projects/<id>/{sequences,shots}`): the entity type by
+    name, made on first use as Zou's are; the parent (`episode_id`, `sequence_id`), when given, one of the
+    expected type in the same project."""
+    data = dict(data)
+    parent_id = data.pop("parent_id", None)
+    parent = None
+    if parent_id is not None:
+        parent = Entity.objects.filter(pk=parent_id, project=project, entity_type__name=parent_type_name).first()
+        if parent is None:
+            raise field_error(parent_field, f"No {parent_type_name.lower()} with the id {parent_id} in this project.")
+    return entity_create(acting_user=acting_user, data={
+        **data, "project": project, "entity_type": entity_type_get_or_create(type_name), "parent": parent})
+
+
+@transaction.atomic
 def entity_update(*, acting_user, entity: Entity, data: dict[str, Any]) -> Entity:
     data = {key: value for key, value in data.items() if key != "project"}  # an entity stays in its project
     _assign(entity, data)
@@ -312,8 +330,7 @@ def _check_task_links(task: Task) -> None:
 def _default_task_status() -> TaskStatus:
     status = TaskStatus.objects.filter(is_default=True).first()
     if status is None:
-        status, _ = TaskStatus.objects.get_or_create(
-            short_name="todo", defaults={"name": "Todo", "color": "#f5f5f5", "is_default": True})
+        status, _ = TaskStatus.objects.get_or_create(short_name="todo", defaults=ZOU_DEFAULT_TASK_STATUSES["todo"])
     return status
 
 

@@ -212,9 +212,11 @@ def test_task_type_names_are_unique_with_zous_message(admin_api):
 
 
 def test_one_default_task_status(admin_api):
-    first = admin_api.post("/api/data/task-status", {"name": "Todo", "short_name": "todo", "color": "#f5f5f5",
+    # The data migration's "Todo" is the default at first; each new default replaces the previous one.
+    first = admin_api.post("/api/data/task-status", {"name": "Pending", "short_name": "pnd", "color": "#f5f5f5",
                                                      "is_default": True}, format="json").json()
-    second = admin_api.post("/api/data/task-status", {"name": "Ready", "short_name": "ready",
+    assert TaskStatus.objects.get(short_name="todo").is_default is False
+    second = admin_api.post("/api/data/task-status", {"name": "Queued", "short_name": "que",
                                                       "color": "#f5f5f5", "is_default": True}, format="json")
     assert second.status_code == 201, second.content
     assert second.json()["type"] == "TaskStatus"
@@ -287,7 +289,7 @@ def shot_and_type():
 
 def test_create_task_as_gazu_does(admin_api, user, shot_and_type):
     shot, animation = shot_and_type
-    default = TaskStatusFactory(name="Todo", short_name="todo", is_default=True)
+    default = TaskStatus.objects.get(short_name="todo", is_default=True)  # the data migration's
     response = admin_api.post("/api/data/tasks", {
         "project_id": str(shot.project_id), "entity_id": str(shot.pk), "task_type_id": str(animation.pk),
         "task_status_id": str(default.pk), "assignees": [str(user.pk)], "name": "main"}, format="json")

@@ -204,6 +204,33 @@ class EntityInputSerializer(serializers.ModelSerializer):
     validate_data = staticmethod(validate_storable_json)
 
 
+class SequenceInputSerializer(serializers.Serializer):
+    """`POST data/projects/<id>/sequences` (gazu.shot.new_sequence). Unknown keys are ignored, as Zou's
+    argument parser does."""
+
+    name = serializers.CharField(max_length=160)
+    episode_id = serializers.UUIDField(required=False, allow_null=True)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
+    data = serializers.JSONField(required=False, allow_null=True)
+
+    validate_data = staticmethod(validate_storable_json)
+
+
+class ShotInputSerializer(serializers.Serializer):
+    """`POST data/projects/<id>/shots` (gazu.shot.new_shot: `frame_in` and `frame_out` travel in `data`)."""
+
+    name = serializers.CharField(max_length=160)
+    sequence_id = serializers.UUIDField(required=False, allow_null=True)
+    nb_frames = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1)
+    description = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=10_000)
+    data = serializers.JSONField(required=False, allow_null=True)
+
+    validate_data = staticmethod(validate_storable_json)
+
+    def validate_description(self, value):
+        return value or ""
+
+
 # Tasks ------------------------------------------------------------------------------------------------
 
 TASK_FIELDS = ["name", "description", "priority", "difficulty", "estimation", "completion_rate",
@@ -228,6 +255,78 @@ class TaskSerializer(RelationListsMixin, ZouModelSerializer):
                   "entity_id", "assigner_id", "assignees"]
 
     get_assignees = staticmethod(_no_value)
+
+
+def _row(serializer_class, instance) -> dict | None:
+    if instance is None:
+        return None
+    return serializer_class(instance, context={"relations": False}).data
+
+
+@extend_schema_field({"type": "array", "items": {"type": "object"}})
+class PersonRowsField(serializers.SerializerMethodField):
+    """Person dicts in the form the caller reads a person in (safe or minimal, people.selectors)."""
+
+
+class FullTaskSerializer(TaskSerializer):
+    """`GET data/tasks/<id>/full` (gazu.task.get_task, Zou's get_full_task): the task with `assignees`, and
+    its project, task type, task status, entity, entity type, assignees (`persons`) and assigner expanded;
+    a shot's `sequence` and `episode` too. The view loads the relations and passes `persons` and
+    `assigner` rows in the context."""
+
+    project = serializers.SerializerMethodField()
+    task_type = serializers.SerializerMethodField()
+    task_status = serializers.SerializerMethodField()
+    entity = serializers.SerializerMethodField()
+    entity_type = serializers.SerializerMethodField()
+    persons = PersonRowsField()
+    assigner = serializers.SerializerMethodField()
+    is_subscribed = serializers.SerializerMethodField()
+
+    class Meta(TaskSerializer.Meta):
+        fields = [*TaskSerializer.Meta.fields, "project", "task_type", "task_status", "entity", "entity_type",
+                  "persons", "assigner", "is_subscribed"]
+
+    @extend_schema_field(ProjectSerializer)
+    def get_project(self, task) -> dict:
+        return _row(ProjectSerializer, task.project)
+
+    @extend_schema_field(TaskTypeSerializer)
+    def get_task_type(self, task) -> dict:
+        return _row(TaskTypeSerializer, task.task_type)
+
+    @extend_schema_field(TaskStatusSerializer)
+    def get_task_status(self, task) -> dict:
+        return _row(TaskStatusSerializer, task.task_status)
+
+    @extend_schema_field(EntitySerializer)
+    def get_entity(self, task) -> dict:
+        return _row(EntitySerializer, task.entity)
+
+    @extend_schema_field(EntityTypeSerializer)
+    def get_entity_type(self, task) -> dict:
+        return _row(EntityTypeSerializer, task.entity.entity_type)
+
+    def get_persons(self, task) -> list:
+        return self.context["persons"]
+
+    @extend_schema_field({"type": "object", "nullable": True})
+    def get_assigner(self, task) -> dict | None:
+        return self.context.get("assigner")
+
+    def get_is_subscribed(self, task) -> bool:
+        return False  # Roster keeps no task subscriptions (Zou's notifications)
+
+    def to_representation(self, task):
+        data = super().to_representation(task)
+        if data["assigner"] is None:
+            data.pop("assigner")  # Zou adds it only when the task has one
+        entity = task.entity
+        if entity.entity_type.name == "Shot" and entity.parent is not None:
+            data["sequence"] = _row(EntitySerializer, entity.parent)
+            if entity.parent.parent is not None:
+                data["episode"] = _row(EntitySerializer, entity.parent.parent)
+        return data
 
 
 class TaskInputSerializer(serializers.ModelSerializer):

@@ -28,6 +28,10 @@ task_time = time_views.TaskTimeSpentViewSet.as_view
 person_time = time_views.PersonTimeViewSet.as_view
 tables = time_views.TimeTablesViewSet.as_view
 mine = time_views.CurrentUserTimeViewSet.as_view
+sequences = views.SequenceViewSet.as_view
+shots = views.ShotViewSet.as_view
+PROJECT = r"(?P<project_id>[^/]+)"
+PK = r"(?P<pk>[^/]+)"
 
 urlpatterns = [
     # 5.3: logging time on a task
@@ -80,5 +84,16 @@ urlpatterns = [
     api_path(f"data/user/tasks/{TASK}/time-spents/{DATE}", mine({"get": "my_task_time"}),
              name="user-task-time-spent"),
     api_path(f"data/user/day-offs/{DATE}", mine({"get": "my_day_off"}), name="user-day-off"),
+    # Zou's shots blueprint, as far as gazu.shot's sequence and shot helpers go: before the projects router's
+    # `data/projects/<pk>`, and `shots/all` before `shots/<pk>`.
+    api_path(f"data/projects/{PROJECT}/sequences", sequences({"get": "project_list", "post": "project_create"}),
+             name="project-sequences"),
+    api_path(f"data/projects/{PROJECT}/shots", shots({"get": "project_list", "post": "project_create"}),
+             name="project-shots"),
+    api_path("data/sequences", sequences({"get": "list"}), name="sequences-list"),
+    api_path(f"data/sequences/{PK}", sequences({"get": "retrieve"}), name="sequences-detail"),
+    api_path("data/shots", shots({"get": "list"}), name="shots-list"),
+    api_path("data/shots/all", shots({"get": "list"}), name="shots-all"),
+    api_path(f"data/shots/{PK}", shots({"get": "retrieve"}), name="shots-detail"),
     *router.urls,
 ]

@@ -56,6 +56,7 @@ from timetracking.models import (
     TaskType,
     TimeSpent,
 )
+from timetracking.task_statuses import ZOU_DEFAULT_TASK_STATUSES
 
 
 def import_departments(ctx: Context, report: FileReport, rows: list[Row]) -> None:
@@ -269,14 +270,7 @@ ENTITY_COLUMNS = [
 ]
 
 # Kitsu's default statuses; a short name the file brings that is not among them gets no flag.
-KNOWN_STATUSES = {
-    "todo": {"name": "Todo", "color": "#f5f5f5", "is_default": True},
-    "ready": {"name": "Ready", "color": "#fbbf24"},
-    "wip": {"name": "Work In Progress", "color": "#3273dc", "is_wip": True},
-    "wfa": {"name": "Waiting For Approval", "color": "#ab26ff", "is_feedback_request": True},
-    "retake": {"name": "Retake", "color": "#ff3860", "is_retake": True},
-    "done": {"name": "Done", "color": "#22d160", "is_done": True},
-}
+KNOWN_STATUSES = ZOU_DEFAULT_TASK_STATUSES
 
 
 def _status_named(short_name: str) -> TaskStatus:
