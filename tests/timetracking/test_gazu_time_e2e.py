@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def zou_task_statuses():
     """What the data migration made, which an earlier transactional test's flush may have removed (serialized
     rollback would clash with the content types other transactional tests' flushes recreate)."""
-    migration = importlib.import_module("timetracking.migrations.0004_zou_default_task_statuses")
+    migration = importlib.import_module("timetracking.migrations.0005_zou_default_task_statuses")
     migration.create_default_task_statuses(apps, None)
 
 

@@ -159,7 +159,7 @@ def test_the_data_migration_keeps_what_is_there():
     TaskStatus.objects.filter(short_name__in=["wip", "todo"]).delete()
     TaskStatus.objects.create(name="Doing", short_name="wip", color="#000000")
     TaskStatus.objects.create(name="Ready to go", short_name="go", color="#000000", is_default=True)
-    migration = importlib.import_module("timetracking.migrations.0004_zou_default_task_statuses")
+    migration = importlib.import_module("timetracking.migrations.0005_zou_default_task_statuses")
 
     migration.create_default_task_statuses(apps, None)
 

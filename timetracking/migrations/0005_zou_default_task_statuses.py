@@ -23,7 +23,7 @@ def create_default_task_statuses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("timetracking", "0003_admin_pages"),
+        ("timetracking", "0004_time_spent_person_totals"),
     ]
 
     operations = [
