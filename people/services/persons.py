@@ -136,6 +136,25 @@ def _check_references(data: dict[str, Any], *, person_pk=None) -> None:
             raise field_error("manager_id", "A person cannot be their own manager.")
         if not Person.objects.filter(pk=manager_id).exists():
             raise field_error("manager_id", "Manager ID matches no person.")
+        if person_pk is not None and _reports_to(manager_id, person_pk):
+            raise field_error("manager_id", "This manager reports to the person, directly or not: no cycles.")
+
+
+# Reporting lines are short; a longer walk means the data already holds a cycle, which stops it too.
+MAX_REPORTING_DEPTH = 100
+
+
+def _reports_to(manager_id, person_pk) -> bool:
+    """Whether `person_pk` is found up the reporting line that starts at `manager_id` (one query per level)."""
+    current, seen = manager_id, set()
+    for _ in range(MAX_REPORTING_DEPTH):
+        current = Person.objects.filter(pk=current).values_list("manager_id", flat=True).first()
+        if current is None or current in seen:
+            return False
+        if str(current) == str(person_pk):
+            return True
+        seen.add(current)
+    return False
 
 
 def _check_expiration_date(value, *, stored=None) -> None:

@@ -911,3 +911,16 @@ def test_person_data_with_unstorable_text_names_the_field(admin_api, user, raw):
     assert not Person.objects.filter(first_name="Jane").exists()
     response = admin_api.put(person_url(user), '{"data": ' + raw + "}", content_type="application/json")
     assert_field_error(response, "data")
+
+
+def test_a_reporting_line_may_not_loop(admin_api, user, manager, supervisor):
+    """Issue 7, item 4: `manager` (the line manager, "Reports to") may not form a cycle, however long."""
+    def reports_to(person, boss):
+        return admin_api.put(f"/api/data/persons/{person.pk}", {"manager_id": str(boss.pk)}, format="json")
+
+    assert reports_to(user, manager).status_code == 200
+    assert reports_to(manager, supervisor).status_code == 200
+    looped = reports_to(supervisor, user)  # supervisor -> user -> manager -> supervisor
+    assert looped.status_code == 400 and looped.json()["data"]["errors"][0]["field"] == "manager_id"
+    assert reports_to(manager, user).status_code == 400  # the short loop too
+    assert Person.objects.get(pk=supervisor.pk).manager_id is None  # nothing written by the refusals
