@@ -19,6 +19,7 @@ from departments.models import (
     SoftwareDepartmentLink,
     Studio,
     Team,
+    WorkShift,
 )
 
 
@@ -107,6 +108,14 @@ class StudioAdmin(CatalogAdmin):
     sidebar_icon = "apartment"
     list_display = ["name", "color", "archived"]
     list_filter = [("archived", BooleanRadioFilter)]
+    search_fields = ["name"]
+
+
+@admin.register(WorkShift)
+class WorkShiftAdmin(CatalogAdmin):
+    permission_keys = catalog_keys("work_shifts.view", "work_shifts.change")
+    sidebar_icon = "schedule"
+    list_display = ["name", "start_time", "end_time", "working_days"]
     search_fields = ["name"]
 
 

@@ -1,5 +1,14 @@
 from config.filters import ZouFilterSet
-from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio, Team
+from departments.models import (
+    Department,
+    HardwareItem,
+    Organisation,
+    SalaryScale,
+    Software,
+    Studio,
+    Team,
+    WorkShift,
+)
 
 
 class DepartmentFilterSet(ZouFilterSet):
@@ -12,6 +21,12 @@ class StudioFilterSet(ZouFilterSet):
     class Meta:
         model = Studio
         fields = ["id", "name", "color", "archived", "created_at", "updated_at"]
+
+
+class WorkShiftFilterSet(ZouFilterSet):
+    class Meta:
+        model = WorkShift
+        fields = ["id", "name", "created_at", "updated_at"]
 
 
 class TeamFilterSet(ZouFilterSet):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
@@ -56,6 +57,35 @@ class Team(ZouModel):
 
     def __str__(self):
         return self.name
+
+
+def validate_working_days(value) -> None:
+    if (not isinstance(value, list) or not value or len(set(value)) != len(value)
+            or not all(isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 7 for day in value)):
+        raise ValidationError("Working days are a list of distinct ISO weekdays, 1 (Monday) to 7 (Sunday).")
+
+
+def default_working_days() -> list[int]:
+    return [1, 2, 3, 4, 5]
+
+
+class WorkShift(ZouModel):
+    """When a person works (seed 003): hours, which may cross midnight (end before start), and ISO weekdays."""
+
+    name = models.CharField(max_length=80, unique=True)
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    working_days = models.JSONField(default=default_working_days, validators=[validate_working_days])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.start_time is not None and self.start_time == self.end_time:
+            raise ValidationError({"end_time": "A shift ends at another time than it starts."})
 
 
 class Software(ZouModel):

@@ -10,6 +10,8 @@ DEPARTMENTS_PERMISSIONS = {
     "departments.manage_equipment": ADMIN,
     "studios.view": EVERY_ROLE,
     "studios.change": ADMIN,
+    "work_shifts.view": EVERY_ROLE,
+    "work_shifts.change": ADMIN,
     "teams.view": EVERY_ROLE,
     "teams.change": ADMIN,
     "softwares.view": EVERY_ROLE,

@@ -110,6 +110,8 @@ COLUMNS = (
     Column("departments", safe=True, minimal=8, write=PRIVILEGED, filter=PUBLIC),
     # Written by the team actions (/api/actions/persons/<id>/teams/...), not by a person's PUT.
     Column("teams", safe=True),
+    # Set through PATCH /api/data/persons/<id>/reporting (or an admin's PUT); a Roster addition, after Zou's keys.
+    Column("shift_id", model_name="shift", safe=True, write=PRIVILEGED, filter=DETAILS),
     # Never serialized, written or filtered (zou-api.md 3.1): secrets, the lockout counters, and Django's
     # own `last_login` bookkeeping.
     Column("password"),

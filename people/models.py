@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 
 from config.db import ZouModel
 from config.errors import ApplicationError
-from departments.models import Department, Position, Seniority, Studio, Team
+from departments.models import Department, Position, Seniority, Studio, Team, WorkShift
 
 
 class Role(models.TextChoices):
@@ -165,6 +165,7 @@ class Person(AbstractBaseUser, ZouModel):
         Department, through="PersonDepartment", related_name="persons", blank=True
     )
     teams = models.ManyToManyField(Team, through="PersonTeam", related_name="persons", blank=True)
+    shift = models.ForeignKey(WorkShift, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons")
 
     objects = PersonManager()
 

@@ -40,6 +40,7 @@ PEOPLE_PERMISSIONS = {
     "persons.manage_departments": ADMIN,
     "persons.manage_teams": ADMIN,
     "persons.manage_state": ADMIN,
+    "persons.manage_placement": ADMIN,
     "persons.set_password": ADMIN,
     "persons.invite": ADMIN,
     "persons.disable_two_factor": ADMIN,

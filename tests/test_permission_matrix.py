@@ -32,7 +32,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from departments import services as department_services
-from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio, Team
+from departments.models import (
+    Department,
+    HardwareItem,
+    Organisation,
+    SalaryScale,
+    Software,
+    Studio,
+    Team,
+    WorkShift,
+)
 from people.models import Person, Role
 from people.services.avatars import person_set_avatar
 from people.services.persons import person_add_department
@@ -148,6 +157,13 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("departments-hardware-items", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
     ("departments-remove-hardware-item", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
     # Studios and software: read by anyone, written by admins.
+    ("work-shifts-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("work-shifts-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
+    ("work-shifts-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("work-shifts-detail", "PUT", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("work-shifts-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
+    ("person-reporting", "PATCH", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-reporting", "PATCH", SELF): (200, 403, 403, 403, 403, 403, 403, 401),
     ("teams-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("teams-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
     ("teams-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
@@ -349,6 +365,10 @@ class World:
     @cached_property
     def hardware_item(self) -> HardwareItem:
         return HardwareItem.objects.create(name="Tablet", short_name="tab")
+
+    @cached_property
+    def work_shift(self) -> WorkShift:
+        return WorkShift.objects.create(name="Day", start_time="09:00", end_time="18:00")
 
     @cached_property
     def team(self) -> Team:
@@ -555,6 +575,14 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("departments-hardware-items", "POST"): lambda w, t: Call(
         {"pk": w.department.pk}, data={"hardware_item_id": str(w.hardware_item.pk)}),
     ("departments-remove-hardware-item", "DELETE"): lambda w, t: Call(_linked_hardware_item(w)),
+    ("work-shifts-list", "GET"): lambda w, t: Call(),
+    ("work-shifts-list", "POST"): lambda w, t: Call(data={"name": "Night", "start_time": "22:00",
+                                                          "end_time": "06:00", "working_days": [1, 2, 3]}),
+    ("work-shifts-detail", "GET"): _detail("work_shift"),
+    ("work-shifts-detail", "PUT"): lambda w, t: Call({"pk": w.work_shift.pk}, data={"end_time": "17:30"}),
+    ("work-shifts-detail", "DELETE"): _detail("work_shift"),
+    ("person-reporting", "PATCH"): lambda w, t: Call({"person_id": w.person(t).pk}, data={
+        "shift_id": str(w.work_shift.pk), "update_shift": True, "designation": "Lead animator"}),
     ("teams-list", "GET"): lambda w, t: Call(),
     ("teams-list", "POST"): lambda w, t: Call(data={"name": "Lookdev task force", "description": "Show 2"}),
     ("teams-detail", "GET"): _detail("team"),

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from departments import services as department_services
-from departments.models import Department, HardwareItem, SalaryScale, Software, Studio, Team
+from departments.models import Department, HardwareItem, SalaryScale, Software, Studio, Team, WorkShift
 from people.models import DesktopLoginLog
 from tests.conftest import client_for, make_person
 from tests.timetracking.factories import (
@@ -47,6 +47,8 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/departments/hardware-items", "admin"): 2,
     ("/api/data/departments/{department}/software-licenses", "admin"): 3,
     ("/api/data/departments/{department}/hardware-items", "admin"): 3,
+    ("/api/data/work-shifts", "user"): 2,
+    ("/api/data/work-shifts/{work_shift}", "user"): 2,
     ("/api/data/teams", "user"): 2,
     ("/api/data/teams/{team}", "user"): 2,
     ("/api/data/studios", "user"): 2,
@@ -151,6 +153,7 @@ def add_rows(count: int, start: int, *, team=()) -> dict:
         made = {"person": person, "department": department, "software": software, "hardware_item": item,
                 "studio": Studio.objects.create(name=f"Studio {i}", color="#123456"),
                 "team": Team.objects.create(name=f"Team {i}"),
+                "work_shift": WorkShift.objects.create(name=f"Shift {i}", start_time="09:00", end_time="17:00"),
                 "organisation": department_services.organisation_get_or_create()}
         task = TaskFactory(task_type=TaskTypeFactory(department=department), task_status=TaskStatusFactory(),
                            entity__project__team=[*team, person], assignees=[*team, person])

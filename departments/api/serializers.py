@@ -11,6 +11,7 @@ from departments.models import (
     SoftwareDepartmentLink,
     Studio,
     Team,
+    WorkShift,
 )
 
 TIMESTAMPS = ["id", "type", "created_at", "updated_at"]
@@ -42,6 +43,23 @@ class StudioInputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Studio
         fields = ["name", "color", "archived"]
+
+
+class WorkShiftSerializer(ZouModelSerializer):
+    zou_type = "WorkShift"
+
+    class Meta:
+        model = WorkShift
+        fields = [*TIMESTAMPS, "name", "start_time", "end_time", "working_days"]
+
+
+class WorkShiftInputSerializer(serializers.ModelSerializer):
+    working_days = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=7), min_length=1,
+                                         required=False, help_text="ISO weekdays, 1 (Monday) to 7 (Sunday).")
+
+    class Meta:
+        model = WorkShift
+        fields = ["name", "start_time", "end_time", "working_days"]
 
 
 class TeamSerializer(ZouModelSerializer):

@@ -14,8 +14,18 @@ from departments.filters import (
     SoftwareFilterSet,
     StudioFilterSet,
     TeamFilterSet,
+    WorkShiftFilterSet,
 )
-from departments.models import Department, HardwareItem, Organisation, SalaryScale, Software, Studio, Team
+from departments.models import (
+    Department,
+    HardwareItem,
+    Organisation,
+    SalaryScale,
+    Software,
+    Studio,
+    Team,
+    WorkShift,
+)
 
 
 class CatalogViewSet(ZouCrudViewSet):
@@ -145,6 +155,15 @@ class StudioViewSet(CatalogViewSet):
     output_serializer_class = s.StudioSerializer
     input_serializer_class = s.StudioInputSerializer
     required_permissions = catalog_permissions("studios.view", "studios.change")
+
+
+@extend_schema_view(**zou_crud_schema(s.WorkShiftSerializer, s.WorkShiftInputSerializer, name="work shifts"))
+class WorkShiftViewSet(CatalogViewSet):
+    model = WorkShift
+    filterset_class = WorkShiftFilterSet
+    output_serializer_class = s.WorkShiftSerializer
+    input_serializer_class = s.WorkShiftInputSerializer
+    required_permissions = catalog_permissions("work_shifts.view", "work_shifts.change")
 
 
 @extend_schema_view(**zou_crud_schema(s.TeamSerializer, s.TeamInputSerializer, name="teams"))

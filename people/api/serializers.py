@@ -170,6 +170,14 @@ class DepartmentIdSerializer(serializers.Serializer):
     department_id = serializers.UUIDField()
 
 
+class ReportingSerializer(serializers.Serializer):
+    manager_id = serializers.UUIDField(required=False, allow_null=True, help_text="Applied with update_manager.")
+    update_manager = serializers.BooleanField(required=False, default=False)
+    shift_id = serializers.UUIDField(required=False, allow_null=True, help_text="Applied with update_shift.")
+    update_shift = serializers.BooleanField(required=False, default=False)
+    designation = serializers.CharField(required=False, help_text="The job title.")
+
+
 class StateChangeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, max_length=1000, help_text="Kept in the audit log.")
 

@@ -33,6 +33,7 @@ urlpatterns = [
     api_path(f"actions/persons/{PERSON}/force-password-reset", actions({"post": "force_password_reset"}),
              name="person-force-password-reset"),
     api_path(f"data/persons/{PERSON}/status", actions({"patch": "set_status"}), name="person-status"),
+    api_path(f"data/persons/{PERSON}/reporting", actions({"patch": "set_reporting"}), name="person-reporting"),
     api_path(f"actions/persons/{PERSON}/change-password", actions({"post": "set_password"}),
              name="person-change-password"),
     api_path(f"actions/persons/{PERSON}/invite", actions({"get": "invite"}), name="person-invite"),

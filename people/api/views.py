@@ -154,6 +154,7 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         "suspend": "persons.manage_state",
         "activate": "persons.manage_state",
         "set_status": "persons.manage_state",
+        "set_reporting": "persons.manage_placement",
         "force_password_reset": "persons.manage_state",
         "join_team": "persons.manage_teams",
         "leave_team": "persons.manage_teams",
@@ -224,6 +225,13 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         if "status" not in body:
             raise field_error("status", "Status is required.")
         return self._state_change(request, lifecycle.person_set_status, status=body["status"])
+
+    @extend_schema(summary="Set a person's reporting line: line manager, work shift and designation (seed 003)",
+                   request=s.ReportingSerializer, responses={200: s.PersonSafeSerializer, **ERRORS})
+    def set_reporting(self, request, person_id):
+        result = persons.person_set_reporting(acting_user=request.user, person=self.get_object(),
+                                              body=request_dict(request))
+        return Response(safe_person_with_departments(result.person))
 
     @extend_schema(summary="Make the person choose a new password at their next sign-in",
                    request=s.StateChangeSerializer, responses={200: s.ForcedPasswordResetSerializer, **ERRORS})

@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from config.errors import ApplicationError, Forbidden, field_error
 from config.serializers import json_value_problem
-from departments.models import Department, Studio
+from departments.models import Department, Studio, WorkShift
 from people import validators
 from people.columns import PRIVILEGED_FIELDS, WRITABLE_FIELDS
 from people.models import (
@@ -130,6 +130,8 @@ def _lock_sign_in_identifier(value: str) -> None:
 def _check_references(data: dict[str, Any], *, person_pk=None) -> None:
     if data.get("studio_id") is not None and not Studio.objects.filter(pk=data["studio_id"]).exists():
         raise field_error("studio_id", "Studio ID matches no studio.")
+    if data.get("shift_id") is not None and not WorkShift.objects.filter(pk=data["shift_id"]).exists():
+        raise field_error("shift_id", "Shift ID matches no work shift.")
     manager_id = data.get("manager_id")
     if manager_id is not None:
         if person_pk is not None and str(manager_id) == str(person_pk):
@@ -397,6 +399,28 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     ):
         access_token = tokens_rotate_api_token(person=person)
     return PersonWriteResult(person=person, access_token=access_token)
+
+
+def person_set_reporting(*, acting_user: Person, person: Person, body: dict[str, Any]) -> PersonWriteResult:
+    """PATCH .../reporting (seed 003): `manager_id` applied only with `update_manager`, `shift_id` only with
+    `update_shift`, `designation` (the job title) when given; one person_update, so one audit row."""
+    data: dict[str, Any] = {}
+    for flag, field in (("update_manager", "manager_id"), ("update_shift", "shift_id")):
+        if not isinstance(body.get(flag, False), bool):
+            raise field_error(flag, f"{flag} must be true or false.")
+        if body.get(flag):
+            value = body.get(field)
+            if value is not None:
+                try:
+                    value = uuid.UUID(str(value))
+                except ValueError:
+                    raise field_error(field, f"{field} must be a UUID or null.") from None
+            data[field] = value
+    if "designation" in body:
+        if not isinstance(body["designation"], str):
+            raise field_error("designation", "designation must be a string.")
+        data["job_title"] = body["designation"]
+    return person_update(acting_user=acting_user, person=person, data=data)
 
 
 @transaction.atomic
