@@ -41,6 +41,8 @@ PEOPLE_PERMISSIONS = {
     "persons.manage_teams": ADMIN,
     "persons.manage_state": ADMIN,
     "persons.manage_placement": ADMIN,
+    "persons.manage_roles": ADMIN,
+    "persons.manage_profile": ADMIN,
     "persons.set_password": ADMIN,
     "persons.invite": ADMIN,
     "persons.disable_two_factor": ADMIN,

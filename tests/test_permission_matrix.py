@@ -164,6 +164,12 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("work-shifts-detail", "DELETE", NONE): (204, 403, 403, 403, 403, 403, 403, 401),
     ("person-reporting", "PATCH", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
     ("person-reporting", "PATCH", SELF): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-role", "PATCH", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-department", "PATCH", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-department", "PATCH", SELF): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-department-details", "PATCH", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-admin-profile", "PATCH", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-admin-profile", "PATCH", SELF): (200, 403, 403, 403, 403, 403, 403, 401),
     ("teams-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("teams-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
     ("teams-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
@@ -583,6 +589,13 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("work-shifts-detail", "DELETE"): _detail("work_shift"),
     ("person-reporting", "PATCH"): lambda w, t: Call({"person_id": w.person(t).pk}, data={
         "shift_id": str(w.work_shift.pk), "update_shift": True, "designation": "Lead animator"}),
+    ("person-role", "PATCH"): lambda w, t: Call({"person_id": w.person(t).pk}, data={"role": "supervisor"}),
+    ("person-department", "PATCH"): lambda w, t: Call({"person_id": w.person(t).pk}, data={
+        "department_id": str(w.department.pk), "designation": "Modeler"}),
+    ("person-department-details", "PATCH"): lambda w, t: Call({"person_id": w.person(t).pk}, data={
+        "department_id": str(w.department.pk), "shift_id": str(w.work_shift.pk)}),
+    ("person-admin-profile", "PATCH"): lambda w, t: Call({"person_id": w.person(t).pk},
+                                                         data={"phone": "+33 1 23 45 67 89"}),
     ("teams-list", "GET"): lambda w, t: Call(),
     ("teams-list", "POST"): lambda w, t: Call(data={"name": "Lookdev task force", "description": "Show 2"}),
     ("teams-detail", "GET"): _detail("team"),

@@ -178,6 +178,31 @@ class ReportingSerializer(serializers.Serializer):
     designation = serializers.CharField(required=False, help_text="The job title.")
 
 
+class RoleChangeSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class DepartmentChangeSerializer(serializers.Serializer):
+    department_id = serializers.UUIDField(required=False)
+    designation = serializers.CharField(required=False, help_text="The job title.")
+    remove_from_department = serializers.BooleanField(required=False, default=False)
+
+
+class DepartmentDetailsSerializer(serializers.Serializer):
+    department_id = serializers.UUIDField(required=False)
+    shift_id = serializers.UUIDField(required=False, allow_null=True)
+    manager_id = serializers.UUIDField(required=False, allow_null=True)
+    designation = serializers.CharField(required=False, help_text="The job title.")
+
+
+class AdminProfileSerializer(serializers.Serializer):
+    first_name = serializers.CharField(required=False)
+    last_name = serializers.CharField(required=False)
+    email = serializers.EmailField(required=False)
+    phone = serializers.CharField(required=False, max_length=30)
+    designation = serializers.CharField(required=False, help_text="The job title.")
+
+
 class StateChangeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, max_length=1000, help_text="Kept in the audit log.")
 

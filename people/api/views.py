@@ -155,6 +155,10 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         "activate": "persons.manage_state",
         "set_status": "persons.manage_state",
         "set_reporting": "persons.manage_placement",
+        "set_role": "persons.manage_roles",
+        "set_department": "persons.manage_placement",
+        "set_department_details": "persons.manage_placement",
+        "set_admin_profile": "persons.manage_profile",
         "force_password_reset": "persons.manage_state",
         "join_team": "persons.manage_teams",
         "leave_team": "persons.manage_teams",
@@ -229,9 +233,31 @@ class PersonActionViewSet(viewsets.GenericViewSet):
     @extend_schema(summary="Set a person's reporting line: line manager, work shift and designation (seed 003)",
                    request=s.ReportingSerializer, responses={200: s.PersonSafeSerializer, **ERRORS})
     def set_reporting(self, request, person_id):
-        result = persons.person_set_reporting(acting_user=request.user, person=self.get_object(),
-                                              body=request_dict(request))
+        return self._placement(request, persons.person_set_reporting)
+
+    def _placement(self, request, change):
+        result = change(acting_user=request.user, person=self.get_object(), body=request_dict(request))
         return Response(safe_person_with_departments(result.person))
+
+    @extend_schema(summary="Change a person's role (seed 003)", request=s.RoleChangeSerializer,
+                   responses={200: s.PersonSafeSerializer, **ERRORS})
+    def set_role(self, request, person_id):
+        return self._placement(request, persons.person_set_role)
+
+    @extend_schema(summary="Set a person's department (their only one) and designation, or remove them from it",
+                   request=s.DepartmentChangeSerializer, responses={200: s.PersonSafeSerializer, **ERRORS})
+    def set_department(self, request, person_id):
+        return self._placement(request, persons.person_set_department)
+
+    @extend_schema(summary="Set a person's department, work shift, line manager and designation in one call",
+                   request=s.DepartmentDetailsSerializer, responses={200: s.PersonSafeSerializer, **ERRORS})
+    def set_department_details(self, request, person_id):
+        return self._placement(request, persons.person_set_department_details)
+
+    @extend_schema(summary="Edit a person's names, work email, phone and designation from the admin panel",
+                   request=s.AdminProfileSerializer, responses={200: s.PersonSafeSerializer, **ERRORS})
+    def set_admin_profile(self, request, person_id):
+        return self._placement(request, persons.person_set_admin_profile)
 
     @extend_schema(summary="Make the person choose a new password at their next sign-in",
                    request=s.StateChangeSerializer, responses={200: s.ForcedPasswordResetSerializer, **ERRORS})

@@ -26,6 +26,7 @@ from people.models import (
     Person,
     PersonDepartment,
     PersonStatus,
+    Role,
 )
 from people.selectors import person_count_toward_user_limit
 from people.services._shared import email_person, validate_new_password
@@ -399,6 +400,84 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     ):
         access_token = tokens_rotate_api_token(person=person)
     return PersonWriteResult(person=person, access_token=access_token)
+
+
+def _uuid_or_none(field: str, value):
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise field_error(field, f"{field} must be a UUID or null.") from None
+
+
+def _only_keys(body: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise field_error(unknown[0], f"Unknown field: {unknown[0]}.")
+
+
+def _designation(body: dict[str, Any], data: dict[str, Any]) -> None:
+    if "designation" in body:
+        if not isinstance(body["designation"], str):
+            raise field_error("designation", "designation must be a string.")
+        data["job_title"] = body["designation"]
+
+
+def _one_department(department_id) -> list[uuid.UUID]:
+    department_id = _uuid_or_none("department_id", department_id)
+    if department_id is None or not Department.objects.filter(pk=department_id).exists():
+        raise field_error("department_id", "Department ID matches no department.")
+    return [department_id]
+
+
+def person_set_role(*, acting_user: Person, person: Person, body: dict[str, Any]) -> PersonWriteResult:
+    """PATCH .../role (seed 003): the role alone, with person_update's rules (protected accounts, audit)."""
+    _only_keys(body, {"role"})
+    if body.get("role") not in Role.values:
+        raise field_error("role", f"Role must be one of: {', '.join(Role.values)}.")
+    return person_update(acting_user=acting_user, person=person, data={"role": body["role"]})
+
+
+def person_set_department(*, acting_user: Person, person: Person, body: dict[str, Any]) -> PersonWriteResult:
+    """PATCH .../department (seed 003): the person's department becomes `department_id` (their only one), or
+    with `remove_from_department` none; `designation` sets the job title."""
+    _only_keys(body, {"department_id", "designation", "remove_from_department"})
+    data: dict[str, Any] = {}
+    if not isinstance(body.get("remove_from_department", False), bool):
+        raise field_error("remove_from_department", "remove_from_department must be true or false.")
+    if body.get("remove_from_department"):
+        data["departments"] = []
+    elif "department_id" in body:
+        data["departments"] = _one_department(body["department_id"])
+    _designation(body, data)
+    return person_update(acting_user=acting_user, person=person, data=data)
+
+
+def person_set_department_details(*, acting_user: Person, person: Person, body: dict[str, Any]
+                                  ) -> PersonWriteResult:
+    """PATCH .../department-details (seed 003): department, work shift, line manager and designation in one
+    call, each applied when present."""
+    _only_keys(body, {"department_id", "shift_id", "manager_id", "designation"})
+    data: dict[str, Any] = {}
+    if "department_id" in body:
+        data["departments"] = _one_department(body["department_id"])
+    for field in ("shift_id", "manager_id"):
+        if field in body:
+            data[field] = _uuid_or_none(field, body[field])
+    _designation(body, data)
+    return person_update(acting_user=acting_user, person=person, data=data)
+
+
+def person_set_admin_profile(*, acting_user: Person, person: Person, body: dict[str, Any]) -> PersonWriteResult:
+    """PATCH .../admin-profile (seed 003): names, work email, phone and designation, from the admin panel."""
+    _only_keys(body, {"first_name", "last_name", "email", "phone", "designation"})
+    data = {field: body[field] for field in ("first_name", "last_name", "email", "phone") if field in body}
+    for field, value in data.items():
+        if not isinstance(value, str) and not (field == "email" and value is None):
+            raise field_error(field, f"{field} must be a string.")
+    _designation(body, data)
+    return person_update(acting_user=acting_user, person=person, data=data)
 
 
 def person_set_reporting(*, acting_user: Person, person: Person, body: dict[str, Any]) -> PersonWriteResult:

@@ -74,3 +74,34 @@ def test_a_night_shift_crosses_midnight(admin_api):
                                                        "working_days": [5, 6]}, format="json")
     assert created.status_code == 201
     assert (created.json()["type"], created.json()["working_days"]) == ("WorkShift", [5, 6])
+
+
+def test_role_department_details_and_admin_profile(admin_api, user, manager, night):
+    from departments.models import Department
+
+    lighting, fx = (Department.objects.create(name=name) for name in ("Lighting", "FX"))
+    base = f"/api/data/persons/{user.pk}"
+    assert admin_api.patch(f"{base}/role", {"role": "supervisor"}, format="json").json()["role"] == "supervisor"
+    assert_field_error(admin_api.patch(f"{base}/role", {"role": "boss"}, format="json"), "role")
+
+    body = admin_api.patch(f"{base}/department", {"department_id": str(lighting.pk), "designation": "Lighter"},
+                           format="json").json()
+    assert (body["departments"], body["job_title"]) == ([str(lighting.pk)], "Lighter")
+    body = admin_api.patch(f"{base}/department", {"department_id": str(fx.pk)}, format="json").json()
+    assert body["departments"] == [str(fx.pk)]  # their only department
+    assert admin_api.patch(f"{base}/department", {"remove_from_department": True},
+                           format="json").json()["departments"] == []
+    assert_field_error(admin_api.patch(f"{base}/department", {"department_id": str(night.pk)}, format="json"),
+                       "department_id")
+
+    body = admin_api.patch(f"{base}/department-details", {
+        "department_id": str(lighting.pk), "shift_id": str(night.pk), "manager_id": str(manager.pk),
+        "designation": "Lead"}, format="json").json()
+    assert (body["departments"], body["shift_id"], body["manager_id"], body["job_title"]) == (
+        [str(lighting.pk)], str(night.pk), str(manager.pk), "Lead")
+
+    body = admin_api.patch(f"{base}/admin-profile", {"first_name": "Johanna", "phone": "+33 1 00 00 00 00"},
+                           format="json").json()
+    assert (body["first_name"], body["phone"]) == ("Johanna", "+33 1 00 00 00 00")
+    assert_field_error(admin_api.patch(f"{base}/admin-profile", {"role": "admin"}, format="json"), "role")
+    assert_field_error(admin_api.patch(f"{base}/admin-profile", {"email": manager.email}, format="json"), "email")
