@@ -232,6 +232,13 @@ class ZouFilterBackend(DjangoFilterBackend):
         return filterset.qs
 
 
+def crud_permissions(view: str, change: str, *, create: str | None = None, delete: str | None = None) -> dict:
+    """The `required_permissions` of a Zou collection: one key to read it, one to change it (`create` and
+    `delete` when those differ)."""
+    return {"list": view, "retrieve": view, "create": create or change, "update": change,
+            "destroy": delete or change}
+
+
 class ZouCrudViewSet(viewsets.GenericViewSet):
     """Zou's generic `/data/<collection>[/<id>]` behaviour (zou-api.md section 0) on DRF's machinery:
     `ZouPagination`, `ZouFilterBackend` with the subclass's `filterset_class`, and `get_object` with object

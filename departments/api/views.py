@@ -3,7 +3,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import ERROR_RESPONSE, ZouCrudViewSet, request_dict, zou_crud_schema
+from config.api import ERROR_RESPONSE, ZouCrudViewSet, crud_permissions, request_dict, zou_crud_schema
 from departments import selectors, services
 from departments.api import serializers as s
 from departments.filters import (
@@ -46,11 +46,6 @@ class CatalogViewSet(ZouCrudViewSet):
         services.catalog_delete(acting_user=self.request.user, instance=instance)
 
 
-def catalog_permissions(view_permission: str, change_permission: str) -> dict[str, str]:
-    return {"list": view_permission, "retrieve": view_permission, "create": change_permission,
-            "update": change_permission, "destroy": change_permission}
-
-
 def grouped_by_department(component: str) -> dict:
     """`{"<department_id>": [<component>, ...], ...}`: the keys are ids, not a property literally so named."""
     return {"type": "object", "description": "Keyed by department id.",
@@ -69,7 +64,7 @@ class DepartmentViewSet(CatalogViewSet):
     output_serializer_class = s.DepartmentSerializer
     input_serializer_class = s.DepartmentInputSerializer
     required_permissions = {
-        **catalog_permissions("departments.view", "departments.change"),
+        **crud_permissions("departments.view", "departments.change"),
         "all_software_licenses": "departments.manage_equipment",
         "all_hardware_items": "departments.manage_equipment",
         "software_licenses": "departments.manage_equipment",
@@ -154,7 +149,7 @@ class StudioViewSet(CatalogViewSet):
     filterset_class = StudioFilterSet
     output_serializer_class = s.StudioSerializer
     input_serializer_class = s.StudioInputSerializer
-    required_permissions = catalog_permissions("studios.view", "studios.change")
+    required_permissions = crud_permissions("studios.view", "studios.change")
 
 
 @extend_schema_view(**zou_crud_schema(s.WorkShiftSerializer, s.WorkShiftInputSerializer, name="work shifts"))
@@ -163,7 +158,7 @@ class WorkShiftViewSet(CatalogViewSet):
     filterset_class = WorkShiftFilterSet
     output_serializer_class = s.WorkShiftSerializer
     input_serializer_class = s.WorkShiftInputSerializer
-    required_permissions = catalog_permissions("work_shifts.view", "work_shifts.change")
+    required_permissions = crud_permissions("work_shifts.view", "work_shifts.change")
 
 
 @extend_schema_view(**zou_crud_schema(s.TeamSerializer, s.TeamInputSerializer, name="teams"))
@@ -172,7 +167,7 @@ class TeamViewSet(CatalogViewSet):
     filterset_class = TeamFilterSet
     output_serializer_class = s.TeamSerializer
     input_serializer_class = s.TeamInputSerializer
-    required_permissions = catalog_permissions("teams.view", "teams.change")
+    required_permissions = crud_permissions("teams.view", "teams.change")
 
 
 @extend_schema_view(**zou_crud_schema(s.SoftwareSerializer, s.SoftwareInputSerializer, name="software"))
@@ -181,7 +176,7 @@ class SoftwareViewSet(CatalogViewSet):
     filterset_class = SoftwareFilterSet
     output_serializer_class = s.SoftwareSerializer
     input_serializer_class = s.SoftwareInputSerializer
-    required_permissions = catalog_permissions("softwares.view", "softwares.change")
+    required_permissions = crud_permissions("softwares.view", "softwares.change")
 
 
 @extend_schema_view(**zou_crud_schema(s.HardwareItemSerializer, s.HardwareItemInputSerializer,
@@ -191,7 +186,7 @@ class HardwareItemViewSet(CatalogViewSet):
     filterset_class = HardwareItemFilterSet
     output_serializer_class = s.HardwareItemSerializer
     input_serializer_class = s.HardwareItemInputSerializer
-    required_permissions = catalog_permissions("hardware_items.view", "hardware_items.change")
+    required_permissions = crud_permissions("hardware_items.view", "hardware_items.change")
 
 
 @extend_schema_view(**zou_crud_schema(s.SalaryScaleSerializer, s.SalaryScaleInputSerializer,
@@ -202,7 +197,7 @@ class SalaryScaleViewSet(CatalogViewSet):
     output_serializer_class = s.SalaryScaleSerializer
     input_serializer_class = s.SalaryScaleInputSerializer
     list_ordering = ("department__name", "position", "seniority")
-    required_permissions = catalog_permissions("salary_scales.view", "salary_scales.change")
+    required_permissions = crud_permissions("salary_scales.view", "salary_scales.change")
 
     def list(self, request, *args, **kwargs):
         services.salary_scales_fill_missing()
@@ -217,7 +212,7 @@ class OrganisationViewSet(CatalogViewSet):
     output_serializer_class = s.OrganisationSerializer
     input_serializer_class = s.OrganisationInputSerializer
     list_ordering = ("created_at",)
-    required_permissions = catalog_permissions("organisations.view", "organisations.change")
+    required_permissions = crud_permissions("organisations.view", "organisations.change")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator: no writes

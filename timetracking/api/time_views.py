@@ -14,7 +14,7 @@ from rest_framework import status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from config.api import ERROR_RESPONSE, parse_uuid, request_dict, zou_crud_schema
+from config.api import ERROR_RESPONSE, crud_permissions, parse_uuid, request_dict, zou_crud_schema
 from config.errors import ApplicationError, Forbidden, NotFound
 from config.permissions import ANY_PERSON
 from config.renderers import FastJSONRenderer
@@ -22,7 +22,7 @@ from people.models import Person
 from people.selectors import person_qs_visible_to
 from timetracking import selectors, services
 from timetracking.api import serializers as s
-from timetracking.api.views import TimetrackingCrudViewSet, crud_permissions
+from timetracking.api.views import TimetrackingCrudViewSet
 from timetracking.filters import DayOffFilterSet, TimeSpentFilterSet
 from timetracking.models import DayOff, Period, Task, TimeSpent
 

@@ -10,7 +10,14 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import ERROR_RESPONSE, ZouCrudViewSet, parse_uuid, request_dict, zou_crud_schema
+from config.api import (
+    ERROR_RESPONSE,
+    ZouCrudViewSet,
+    crud_permissions,
+    parse_uuid,
+    request_dict,
+    zou_crud_schema,
+)
 from config.errors import Forbidden, NotFound
 from people.api.person_rows import person_rows
 from people.models import Person
@@ -29,11 +36,6 @@ from timetracking.filters import (
 from timetracking.models import Entity, EntityType, TaskStatus, TaskType
 
 ERRORS = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE}
-
-
-def crud_permissions(view: str, change: str, *, create: str | None = None, delete: str | None = None) -> dict:
-    return {"list": view, "retrieve": view, "create": create or change, "update": change,
-            "destroy": delete or change}
 
 
 class TimetrackingCrudViewSet(ZouCrudViewSet):
