@@ -17,6 +17,7 @@ from unfold.contrib.filters.admin import (
 )
 from unfold.decorators import display
 
+from audit.admin import AuditHistoryAdmin
 from audit.selectors import audit_entries_for
 from config.admin import RosterModelAdmin, RosterTabularInline, save_links_through_services
 from config.errors import ApplicationError
@@ -81,7 +82,8 @@ def _state_action(name: str):
 
 
 @admin.register(Person)
-class PersonAdmin(RosterModelAdmin):
+class PersonAdmin(AuditHistoryAdmin, RosterModelAdmin):
+    audit_target_type = "person"  # History: the person's audit trail, the API's changes included
     permission_keys = {"view": "persons.list_details", "add": "persons.create", "change": "persons.change",
                        "delete": "persons.delete"}
     form = PersonAdminForm

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 
+from audit.admin import AuditHistoryAdmin
 from config.admin import RosterModelAdmin
 from config.errors import ApplicationError
 from people.models import Person
@@ -38,7 +39,8 @@ def attainment_text(attainment: selectors.Attainment | None, unit: str) -> str:
 
 
 @admin.register(QuotaTarget)
-class QuotaTargetAdmin(RosterModelAdmin):
+class QuotaTargetAdmin(AuditHistoryAdmin, RosterModelAdmin):
+    audit_target_type = "quota_target"
     permission_keys = {"view": "quota_targets.view", "add": "quota_targets.change",
                        "change": "quota_targets.change", "delete": "quota_targets.change"}
     sidebar_icon = "target"
