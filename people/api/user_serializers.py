@@ -84,11 +84,3 @@ class DirectoryEntrySerializer(serializers.Serializer):
     last_seen = ZouDateTimeField(allow_null=True)
     online = serializers.BooleanField()
 
-
-class DirectoryPageSerializer(serializers.Serializer):
-    data = DirectoryEntrySerializer(many=True)
-    total = serializers.IntegerField()
-    nb_pages = serializers.IntegerField()
-    limit = serializers.IntegerField()
-    offset = serializers.IntegerField()
-    page = serializers.IntegerField()
