@@ -43,8 +43,8 @@ class PersonSettingsViewSet(PersonActionViewSet):
                     "anything changes; nothing is written otherwise.",
         request=us.PersonSettingsSerializer, responses={200: us.PersonSettingsSerializer, **ERRORS})
     def replace_settings(self, request, person_id):
-        values = person_settings.person_settings_replace(acting_user=request.user, person=self.get_object(),
-                                                  body=request_dict(request, required=False))
+        values = person_settings.person_settings_replace(
+            acting_user=request.user, person=self.get_object(), body=request_dict(request, required=False))
         return Response(values)
 
 
@@ -52,8 +52,8 @@ def current_user_row(person: Person) -> dict:
     """The caller's own safe form with department and team ids (as /auth/authenticated gives it), and their
     presence."""
     row = person_row(person, view=selectors.PersonView.SAFE, relations=True)
-    row.update(us.presence_fields(person, online=selectors.person_is_online(person,
-                                                                            since=selectors.online_since())))
+    online = selectors.person_is_online(person, since=selectors.online_since())
+    row.update(us.presence_fields(person, online=online))
     return row
 
 
