@@ -4,6 +4,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import APIException
 
 from people.models import TokenKind
+from people.services.presence import person_note_activity
 from people.tokens import TokenRejected, token_resolve
 
 
@@ -76,6 +77,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             token = token_resolve(raw, kind=kind)
         except TokenRejected as rejection:
             raise TokenError(rejection) from None
+        person_note_activity(person=token.person)  # `last_seen`, at most once a minute, never failing
         return token.person, token
 
     def authenticate_header(self, request):

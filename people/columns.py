@@ -112,6 +112,12 @@ COLUMNS = (
     Column("teams", safe=True),
     # Set through PATCH /api/data/persons/<id>/reporting (or an admin's PUT); a Roster addition, after Zou's keys.
     Column("shift_id", model_name="shift", safe=True, write=PRIVILEGED, filter=DETAILS),
+    # Preferences and presence (issue 7): read and written through their own routes (/api/data/persons/<id>/settings,
+    # /api/data/user/...), which decide who sees them; not in Zou's forms.
+    Column("preferences"),
+    Column("presence"),
+    Column("presence_changed_at"),
+    Column("last_seen"),
     # Never serialized, written or filtered (zou-api.md 3.1): secrets, the lockout counters, and Django's
     # own `last_login` bookkeeping.
     Column("password"),

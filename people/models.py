@@ -65,6 +65,13 @@ class DateFormat(models.TextChoices):
     AMERICAN = "MM/DD/YYYY", "MM/DD/YYYY"
 
 
+class Presence(models.TextChoices):
+    """What a person says of themself (seed 003); whether they are online also needs recent API activity."""
+
+    ACTIVE = "active", "Active"
+    AWAY = "away", "Away"
+
+
 class PersonManager(BaseUserManager):
     use_in_migrations = True
 
@@ -166,6 +173,14 @@ class Person(AbstractBaseUser, ZouModel):
     )
     teams = models.ManyToManyField(Team, through="PersonTeam", related_name="persons", blank=True)
     shift = models.ForeignKey(WorkShift, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons")
+
+    # Preferences and presence (issue 7): `preferences` holds the person's chosen values of the keys that
+    # people.services.settings declares (only those that differ from their defaults); `last_seen` is moved on by
+    # API activity (people.services.presence), at most once a minute.
+    preferences = models.JSONField(default=dict, blank=True)
+    presence = models.CharField(max_length=10, choices=Presence.choices, default=Presence.ACTIVE)
+    presence_changed_at = models.DateTimeField(null=True, blank=True)
+    last_seen = models.DateTimeField(null=True, blank=True)
 
     objects = PersonManager()
 

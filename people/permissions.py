@@ -52,6 +52,16 @@ PEOPLE_PERMISSIONS = {
     "persons.view_desktop_logins.self": EVERY_ROLE,
     "persons.add_desktop_login": ADMIN,
     "persons.add_desktop_login.self": EVERY_ROLE,
+    # Settings, search, presence and the directory (issue 7 item 6). A bot has no preferences, presence or
+    # contacts of its own; an admin may still read and set a bot's settings.
+    "persons.view_settings": ADMIN,
+    "persons.view_settings.self": EVERY_ROLE,
+    "persons.change_settings": ADMIN,
+    "persons.change_settings.self": EVERY_ROLE,
+    "persons.search": ADMIN,  # by email (seed 002)
+    "persons.change_own_profile": EVERY_ROLE,  # names and phone, as PUT on oneself allows (bots included)
+    "persons.set_own_presence": EVERY_ROLE,
+    "persons.view_directory": EVERY_ROLE,
     # Sessions: a bot has no interactive session to end or password to change.
     "auth.session": EVERY_ROLE,
     # The HR back office: entering it, and each of its screens (see TablePermissionsAdmin).
@@ -60,7 +70,11 @@ PEOPLE_PERMISSIONS = {
 
 
 def declare_people_permissions() -> None:
-    declare_permissions("people", PEOPLE_PERMISSIONS, humans_only={"auth.session"})
+    declare_permissions("people", PEOPLE_PERMISSIONS, humans_only={
+        "auth.session",
+        "persons.view_settings.self", "persons.change_settings.self", "persons.set_own_presence",
+        "persons.view_directory",
+    })
 
 
 def _role_permissions(*, role: str, is_bot: bool) -> frozenset[str]:

@@ -1,11 +1,15 @@
 """Every read with a rule: who sees which persons, in which serialization, filtered on what."""
 
+import datetime as dt
 import enum
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
 
 from people.columns import MINIMAL_COLUMNS, PUBLIC_FILTER_FIELDS
-from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus, PersonTeam, Role
+from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus, PersonTeam, Presence, Role
 
 
 class PersonView(enum.Enum):
@@ -177,3 +181,38 @@ def invitations_pending(*, limit: int) -> dict:
     for person in persons:
         person.link_is_valid = person.link_expires_at is not None and person.link_expires_at > now
     return {"total": totals["persons"], "with_valid_link": totals["with_valid_link"], "persons": persons}
+
+
+# Search, the directory and presence (issue 7 item 6) ------------------------------------------------------
+
+
+def person_search_by_email(*, viewer: Person, email: str) -> QuerySet[Person]:
+    """The person with this email among those the viewer sees, compared as sign-in compares it (stripped, any
+    case: people.services.sign_in.person_find_for_login). Emails are unique among non-bots only, and a bot's
+    address signs nobody in, so bots are not searched: the answer holds at most one person."""
+    return person_qs_visible_to(viewer=viewer).filter(email__iexact=email.strip(), is_bot=False)
+
+
+def person_directory_qs(*, viewer: Person, name: str | None = None) -> QuerySet[Person]:
+    """The persons the viewer may contact: the active humans they see (guests and bots are nobody to talk to),
+    themself excluded; `name` keeps those whose first name, last name or full name contains it, in any case."""
+    queryset = (person_qs_visible_to(viewer=viewer).filter(active=True, is_bot=False, is_guest=False)
+                .exclude(pk=viewer.pk))
+    name = (name or "").strip()
+    if name:
+        queryset = queryset.alias(directory_full_name=Concat("first_name", Value(" "), "last_name")).filter(
+            Q(first_name__icontains=name) | Q(last_name__icontains=name) | Q(directory_full_name__icontains=name))
+    return queryset.only(*DIRECTORY_COLUMNS).order_by("first_name", "last_name", "id")
+
+
+DIRECTORY_COLUMNS = ("id", "first_name", "last_name", "email", "has_avatar", "is_bot", "presence", "last_seen")
+
+
+def online_since(now=None):
+    """Seen after this instant, a person whose presence is "active" is online."""
+    return (now or timezone.now()) - dt.timedelta(minutes=settings.ROSTER_PRESENCE_ONLINE_MINUTES)
+
+
+def person_is_online(person: Person, *, since) -> bool:
+    return (not person.is_bot and person.presence == Presence.ACTIVE and person.last_seen is not None
+            and person.last_seen >= since)

@@ -142,6 +142,19 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("person-desktop-login-logs", "POST", SELF): (201, 201, 201, 201, 201, 201, 201, 401),
     ("user-desktop-login-logs", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("user-desktop-login-logs", "POST", NONE): (201, 201, 201, 201, 201, 201, 201, 401),
+    # Settings, search, the current user, presence and the directory (issue 7 item 6). Settings: admin, or the
+    # person themself (never a bot: it has no preferences). Search by email: admin. The current user reads
+    # their own record and changes their names and phone (bots too, as through PUT); presence and the
+    # directory are for humans.
+    ("person-settings", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-settings", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("person-settings", "PUT", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-settings", "PUT", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("persons-search", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("user-me", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("user-profile", "PATCH", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("user-presence", "PATCH", NONE): (200, 200, 200, 200, 200, 200, 403, 401),
+    ("persons-directory", "GET", NONE): (200, 200, 200, 200, 200, 200, 403, 401),
     # Departments (6.2): read by anyone, written by admins; equipment links are admin only.
     ("departments-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
     ("departments-list", "POST", NONE): (201, 403, 403, 403, 403, 403, 403, 401),
@@ -566,6 +579,15 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
         {"person_id": w.person(t).pk}, data={"date": "2024-06-04T10:00:00"}),
     ("user-desktop-login-logs", "GET"): lambda w, t: Call(),
     ("user-desktop-login-logs", "POST"): lambda w, t: Call(data={"date": "2024-06-04T10:00:00"}),
+    # Issue 7 item 6.
+    ("person-settings", "GET"): lambda w, t: Call({"person_id": w.person(t).pk}),
+    ("person-settings", "PUT"): lambda w, t: Call({"person_id": w.person(t).pk},
+                                                  data={"appearance": "dark", "week_starts_on": "sunday"}),
+    ("persons-search", "GET"): lambda w, t: Call(data={"email": w.other.email}),
+    ("user-me", "GET"): lambda w, t: Call(),
+    ("user-profile", "PATCH"): lambda w, t: Call(data={"first_name": "Renamed", "phone": "+33 1 23 45 67 89"}),
+    ("user-presence", "PATCH"): lambda w, t: Call(data={"presence": "away"}),
+    ("persons-directory", "GET"): lambda w, t: _after(w.other),
     ("departments-list", "GET"): lambda w, t: Call(),
     ("departments-list", "POST"): lambda w, t: Call(data={"name": "Lighting", "color": "#FFAA00"}),
     ("departments-detail", "GET"): _detail("department"),

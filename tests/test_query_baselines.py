@@ -41,6 +41,13 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/persons/{person}/audit-logs", "admin"): 3,
     ("/api/data/audit-logs", "admin"): 2,
     ("/api/data/user/desktop-login-logs", "user"): 2,
+    # Issue 7 item 6: settings read from the person's row; search and the current user as person rows (the
+    # row, then the relation ids); the directory: its persons, then their department ids (a page counts first).
+    ("/api/data/persons/{person}/settings", "user"): 2,
+    ("/api/data/persons/search?email=PERSON0@example.com", "admin"): 3,
+    ("/api/data/user/me", "user"): 2,
+    ("/api/data/persons/directory", "user"): 3,
+    ("/api/data/persons/directory?page=1&limit=5&q=p", "manager"): 4,
     ("/api/data/departments", "user"): 2,
     ("/api/data/departments/{department}", "user"): 2,
     ("/api/data/departments/software-licenses", "admin"): 2,

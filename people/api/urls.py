@@ -1,5 +1,5 @@
 from config.api import ZouRouter, api_path
-from people.api import auth_views, views
+from people.api import auth_views, user_views, views
 
 router = ZouRouter()
 router.register("data/persons", views.PersonViewSet, basename="persons")
@@ -9,6 +9,20 @@ actions = views.PersonActionViewSet.as_view
 
 # Static and sub-resource paths come before the router's `data/persons/<pk>` pattern.
 urlpatterns = [
+    # Settings, search, the current user, presence and the directory (issue 7 item 6): `search` and `directory`
+    # before any `data/persons/<id>` pattern, which would take them for ids.
+    api_path("data/persons/search", user_views.PersonLookupViewSet.as_view({"get": "search"}),
+             name="persons-search"),
+    api_path("data/persons/directory", user_views.PersonLookupViewSet.as_view({"get": "directory"}),
+             name="persons-directory"),
+    api_path(f"data/persons/{PERSON}/settings",
+             user_views.PersonSettingsViewSet.as_view({"get": "view_settings", "put": "replace_settings"}),
+             name="person-settings"),
+    api_path("data/user/me", user_views.CurrentUserViewSet.as_view({"get": "me"}), name="user-me"),
+    api_path("data/user/profile", user_views.CurrentUserViewSet.as_view({"patch": "update_profile"}),
+             name="user-profile"),
+    api_path("data/user/presence", user_views.CurrentUserViewSet.as_view({"patch": "set_presence"}),
+             name="user-presence"),
     api_path("auth/login", auth_views.LoginView.as_view(), name="auth-login"),
     api_path("auth/authenticated", auth_views.AuthenticatedView.as_view(), name="auth-authenticated"),
     api_path("auth/logout", auth_views.LogoutView.as_view(), name="auth-logout"),
