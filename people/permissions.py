@@ -52,6 +52,10 @@ PEOPLE_PERMISSIONS = {
     "persons.view_desktop_logins.self": EVERY_ROLE,
     "persons.add_desktop_login": ADMIN,
     "persons.add_desktop_login.self": EVERY_ROLE,
+    # HR data (the 360 profile and summary, the audit trail; people.visibility): everyone's, or that of the
+    # members of one's departments. Line managers see their reports' and everyone their own, with no key.
+    "persons.view_hr_data_all": ADMIN,
+    "persons.view_hr_data_department": ("supervisor",),
     # Sessions: a bot has no interactive session to end or password to change.
     "auth.session": EVERY_ROLE,
     # The HR back office: entering it, and each of its screens (see TablePermissionsAdmin).
