@@ -331,3 +331,15 @@ def test_the_hr_routes_run_the_same_queries_at_10_and_1000_rows(viewer, admin, s
     if viewer == "admin":
         print(f"\nHR routes' queries (admin caller, token lookup included), 10 rows: {small}; 1000 rows: {large}")
     assert small == large == QUERY_ROUTES
+
+
+
+def test_the_line_manager_field_reads_reports_to(admin, client, user):
+    """Two meanings of "manager": the field is the line manager, labelled "Reports to" where HR edits it and
+    in the API's documentation; "Production manager" is the role."""
+    client.force_login(admin)
+    page = client.get(f"/admin/people/person/{user.pk}/change/").content.decode()
+    assert "Reports to" in page and ">Manager<" not in page
+    schema = client_for(admin).get("/api/schema", {"format": "json"})
+    assert schema.status_code == 200
+    assert "Reports to: the person's line manager" in schema.content.decode()
