@@ -18,6 +18,9 @@ class PersonAdminForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ADMIN_FORM_FIELDS
+        # The `manager` field is the line manager; "Manager" alone reads as the role (Zou's production manager).
+        labels = {"manager": "Reports to"}
+        help_texts = {"manager": "The person's line manager: they see this person's HR data."}
 
     # Format rules shared with the API (people.validators), shown inline on the field.
     def _normalized(self, field, normalize):

@@ -62,6 +62,10 @@ PEOPLE_PERMISSIONS = {
     "persons.change_own_profile": EVERY_ROLE,  # names and phone, as PUT on oneself allows (bots included)
     "persons.set_own_presence": EVERY_ROLE,
     "persons.view_directory": EVERY_ROLE,
+    # HR data (the 360 profile and summary, the audit trail; people.visibility): everyone's, or that of the
+    # members of one's departments. Line managers see their reports' and everyone their own, with no key.
+    "persons.view_hr_data_all": ADMIN,
+    "persons.view_hr_data_department": ("supervisor",),
     # Sessions: a bot has no interactive session to end or password to change.
     "auth.session": EVERY_ROLE,
     # The HR back office: entering it, and each of its screens (see TablePermissionsAdmin).

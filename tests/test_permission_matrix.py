@@ -132,10 +132,18 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("person-avatar-upload", "POST", SELF): (201, 201, 201, 201, 201, 201, 201, 401),
     ("person-avatar-download", "GET", OTHER): (200, 200, 200, 200, 200, 200, 200, 401),
     # Desktop login logs (5 #1-#2, 5.2): read by self or manager/admin, written by self or admin.
-    # The audit log (issue 7): the admin's alone for now (hr and line managers come with visibility scoping).
+    # The whole audit log (issue 7): admins.
     ("audit-logs", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
-    ("person-audit-logs", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
-    ("person-audit-logs", "GET", SELF): (200, 403, 403, 403, 403, 403, 403, 401),
+    # HR data of one person (issue 7, items 2 and 8; people.visibility): anyone signed in may ask; admins see
+    # everyone's, everyone their own, line managers their reports', supervisors their departments' members'.
+    # The other person here is none of these to the caller: hidden, so 404 (tests/people/test_hr_data.py
+    # covers each relationship).
+    ("person-audit-logs", "GET", OTHER): (200, 404, 404, 404, 404, 404, 404, 401),
+    ("person-audit-logs", "GET", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("person-admin-profile", "GET", OTHER): (200, 404, 404, 404, 404, 404, 404, 401),
+    ("person-admin-profile", "GET", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
+    ("person-admin-summary", "GET", OTHER): (200, 404, 404, 404, 404, 404, 404, 401),
+    ("person-admin-summary", "GET", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
     ("person-desktop-login-logs", "GET", OTHER): (200, 200, 403, 403, 403, 403, 403, 401),
     ("person-desktop-login-logs", "GET", SELF): (200, 200, 200, 200, 200, 200, 200, 401),
     ("person-desktop-login-logs", "POST", OTHER): (201, 403, 403, 403, 403, 403, 403, 401),
@@ -146,9 +154,9 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     # person themself (never a bot: it has no preferences). Search by email: admin. The current user reads
     # their own record and changes their names and phone (bots too, as through PUT); presence and the
     # directory are for humans.
-    ("person-settings", "GET", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-settings", "GET", OTHER): (200, 404, 404, 404, 404, 404, 404, 401),
     ("person-settings", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
-    ("person-settings", "PUT", OTHER): (200, 403, 403, 403, 403, 403, 403, 401),
+    ("person-settings", "PUT", OTHER): (200, 404, 404, 404, 404, 404, 404, 401),
     ("person-settings", "PUT", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
     ("persons-search", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
     ("user-me", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
@@ -574,6 +582,9 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("person-avatar-download", "GET"): _with_avatar,
     ("audit-logs", "GET"): lambda w, t: Call(),
     ("person-audit-logs", "GET"): lambda w, t: Call({"person_id": w.person(t).pk}),
+    ("person-admin-profile", "GET"): lambda w, t: Call({"person_id": w.person(t).pk},
+                                                       data={"start": "2024-06-01", "end": "2024-06-30"}),
+    ("person-admin-summary", "GET"): lambda w, t: Call({"person_id": w.person(t).pk}),
     ("person-desktop-login-logs", "GET"): lambda w, t: Call({"person_id": w.person(t).pk}),
     ("person-desktop-login-logs", "POST"): lambda w, t: Call(
         {"person_id": w.person(t).pk}, data={"date": "2024-06-04T10:00:00"}),

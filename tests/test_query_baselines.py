@@ -39,6 +39,16 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/persons/{person}", "user"): 2,
     ("/api/data/persons/{person}/desktop-login-logs", "admin"): 3,
     ("/api/data/persons/{person}/audit-logs", "admin"): 3,
+    # HR data (people.visibility): the caller's own, as anyone may; the visibility rules are subqueries of
+    # the one query that loads the person.
+    ("/api/data/persons/{person}/audit-logs", "user"): 3,
+    # The 360 view: the person (with reporting line and relation ids), departments, teams, audit events,
+    # desktop logins, time spent (total and days), day-offs; the summary: the person with their counts, then
+    # the audit log's, time spent's and day-offs' aggregates.
+    ("/api/data/persons/{person}/admin-profile", "admin"): 9,
+    ("/api/data/persons/{person}/admin-profile?start=2024-06-01&end=2024-06-30&limit=5", "user"): 9,
+    ("/api/data/persons/{person}/admin-summary", "admin"): 5,
+    ("/api/data/persons/{person}/admin-summary", "user"): 5,
     ("/api/data/audit-logs", "admin"): 2,
     ("/api/data/user/desktop-login-logs", "user"): 2,
     # Issue 7 item 6: settings read from the person's row; search and the current user as person rows (the

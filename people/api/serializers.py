@@ -18,6 +18,9 @@ from people.models import (
 )
 from people.selectors import person_department_ids, person_team_ids
 
+# The `manager` field is the line manager, not the `manager` role (Zou's production manager).
+REPORTS_TO = "Reports to: the person's line manager (not the production manager role)."
+
 
 class _PersonOutput(ZouModelSerializer):
     zou_type = "Person"
@@ -33,7 +36,7 @@ class _PersonOutput(ZouModelSerializer):
 class PersonSafeSerializer(_PersonOutput):
     """Every column but the secrets; `departments` and `teams` only when relations are asked for."""
 
-    manager_id = serializers.UUIDField(read_only=True, allow_null=True)
+    manager_id = serializers.UUIDField(read_only=True, allow_null=True, help_text=REPORTS_TO)
     teams = serializers.SerializerMethodField()
 
     class Meta:
@@ -127,7 +130,7 @@ class PersonInputSerializer(serializers.Serializer):
     is_generated_from_ldap = serializers.BooleanField(required=False)
     ldap_uid = serializers.CharField(max_length=60, allow_null=True, allow_blank=True, required=False)
     studio_id = serializers.UUIDField(allow_null=True, required=False)
-    manager_id = serializers.UUIDField(allow_null=True, required=False)
+    manager_id = serializers.UUIDField(allow_null=True, required=False, help_text=REPORTS_TO)
     shotgun_id = serializers.IntegerField(allow_null=True, min_value=-PG_INT_MAX - 1, max_value=PG_INT_MAX,
                                           required=False)
     preferred_two_factor_authentication = StrictChoiceField(
@@ -171,7 +174,8 @@ class DepartmentIdSerializer(serializers.Serializer):
 
 
 class ReportingSerializer(serializers.Serializer):
-    manager_id = serializers.UUIDField(required=False, allow_null=True, help_text="Applied with update_manager.")
+    manager_id = serializers.UUIDField(required=False, allow_null=True,
+                                       help_text=f"{REPORTS_TO} Applied with update_manager.")
     update_manager = serializers.BooleanField(required=False, default=False)
     shift_id = serializers.UUIDField(required=False, allow_null=True, help_text="Applied with update_shift.")
     update_shift = serializers.BooleanField(required=False, default=False)
@@ -191,7 +195,7 @@ class DepartmentChangeSerializer(serializers.Serializer):
 class DepartmentDetailsSerializer(serializers.Serializer):
     department_id = serializers.UUIDField(required=False)
     shift_id = serializers.UUIDField(required=False, allow_null=True)
-    manager_id = serializers.UUIDField(required=False, allow_null=True)
+    manager_id = serializers.UUIDField(required=False, allow_null=True, help_text=REPORTS_TO)
     designation = serializers.CharField(required=False, help_text="The job title.")
 
 

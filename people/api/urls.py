@@ -1,11 +1,12 @@
 from config.api import ZouRouter, api_path
-from people.api import auth_views, user_views, views
+from people.api import auth_views, hr_views, user_views, views
 
 router = ZouRouter()
 router.register("data/persons", views.PersonViewSet, basename="persons")
 
 PERSON = r"(?P<person_id>[^/]+)"
 actions = views.PersonActionViewSet.as_view
+hr_data = hr_views.PersonHrDataViewSet.as_view  # HR-data reads, scoped by people.visibility
 
 # Static and sub-resource paths come before the router's `data/persons/<pk>` pattern.
 urlpatterns = [
@@ -52,8 +53,9 @@ urlpatterns = [
     api_path(f"data/persons/{PERSON}/department", actions({"patch": "set_department"}), name="person-department"),
     api_path(f"data/persons/{PERSON}/department-details", actions({"patch": "set_department_details"}),
              name="person-department-details"),
-    api_path(f"data/persons/{PERSON}/admin-profile", actions({"patch": "set_admin_profile"}),
+    api_path(f"data/persons/{PERSON}/admin-profile", hr_data({"get": "admin_profile", "patch": "set_admin_profile"}),
              name="person-admin-profile"),
+    api_path(f"data/persons/{PERSON}/admin-summary", hr_data({"get": "admin_summary"}), name="person-admin-summary"),
     api_path(f"actions/persons/{PERSON}/change-password", actions({"post": "set_password"}),
              name="person-change-password"),
     api_path(f"actions/persons/{PERSON}/invite", actions({"get": "invite"}), name="person-invite"),
@@ -70,7 +72,7 @@ urlpatterns = [
              name="person-avatar-download"),
     api_path(f"pictures/thumbnails/persons/{PERSON}", actions({"post": "upload_avatar"}),
              name="person-avatar-upload"),
-    api_path(f"data/persons/{PERSON}/audit-logs", actions({"get": "audit_logs"}), name="person-audit-logs"),
+    api_path(f"data/persons/{PERSON}/audit-logs", hr_data({"get": "audit_logs"}), name="person-audit-logs"),
     api_path(f"data/persons/{PERSON}/desktop-login-logs",
              actions({"get": "desktop_login_logs", "post": "add_desktop_login_log"}),
              name="person-desktop-login-logs"),

@@ -12,7 +12,7 @@ from config.errors import field_error
 from config.permissions import ANY_PERSON
 from config.renderers import FastJSONRenderer
 from config.rows import zou_datetime_text
-from people import selectors, validators
+from people import selectors, validators, visibility
 from people.api import user_serializers as us
 from people.api.person_rows import person_row, person_rows
 from people.api.serializers import PersonSafeSerializer
@@ -30,6 +30,11 @@ class PersonSettingsViewSet(PersonActionViewSet):
 
     required_permissions = {"view_settings": "persons.view_settings",
                             "replace_settings": "persons.change_settings"}
+
+    def get_queryset(self):
+        # Settings are HR data: a person whose HR data the caller may not open is a 404, not a 403 that would
+        # confirm they exist; among those visible, the keys above decide (self or admin).
+        return visibility.person_hr_visible_qs(viewer=self.request.user, queryset=super().get_queryset())
 
     @extend_schema(summary="A person's settings: every declared key, with its default where none was chosen",
                    responses={200: us.PersonSettingsSerializer, **ERRORS})

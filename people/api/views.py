@@ -11,9 +11,6 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
-from audit.api.serializers import AuditEntrySerializer
-from audit.api.views import LIMIT as AUDIT_LIMIT
-from audit.selectors import audit_entries_for, parse_audit_limit
 from config.api import (
     ERROR_RESPONSE,
     THROTTLED_RESPONSE,
@@ -173,7 +170,6 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         "upload_avatar": "persons.change_avatar",
         "download_avatar": "persons.view",
         "desktop_login_logs": "persons.view_desktop_logins",
-        "audit_logs": "audit.view",
         "add_desktop_login_log": "persons.add_desktop_login",
         "my_desktop_login_logs": ANY_PERSON,
         "add_my_desktop_login_log": ANY_PERSON,
@@ -357,14 +353,6 @@ class PersonActionViewSet(viewsets.GenericViewSet):
         if not person.has_avatar or not default_storage.exists(path):
             raise NotFound("This person has no avatar.")
         return FileResponse(default_storage.open(path, "rb"), content_type="image/png")
-
-    @extend_schema(summary="A person's audit trail, newest first", parameters=[AUDIT_LIMIT],
-                   responses={200: AuditEntrySerializer(many=True), **ERRORS})
-    def audit_logs(self, request, person_id):
-        person = self.get_object()
-        limit = parse_audit_limit(request.query_params)
-        entries = audit_entries_for(target_type="person", target_id=person.pk)[:limit]
-        return Response(AuditEntrySerializer(entries, many=True).data)
 
     @extend_schema(summary="A person's desktop logins, newest first",
                    responses={200: s.DesktopLoginLogSerializer(many=True), **ERRORS})

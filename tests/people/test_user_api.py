@@ -114,7 +114,12 @@ def test_a_change_writes_one_audit_row_and_a_no_op_writes_nothing(admin_api, adm
     assert Person.objects.get(pk=user.pk).updated_at == updated_at
 
 
-def test_settings_are_their_owner_s_and_the_admin_s(user_api, manager, bot):
+def test_settings_are_their_owner_s_and_the_admin_s(user_api, user, manager, bot):
+    # A stranger's settings are hidden HR data: the same 404 as for nobody.
+    assert user_api.get(settings_url(manager)).status_code == 404
+    assert user_api.put(settings_url(manager), {"appearance": "dark"}, format="json").status_code == 404
+    # A line manager sees a report's HR data, but settings stay the person's own and the admin's.
+    Person.objects.filter(pk=manager.pk).update(manager=user)
     assert user_api.get(settings_url(manager)).status_code == 403
     assert user_api.put(settings_url(manager), {"appearance": "dark"}, format="json").status_code == 403
     assert client_for(bot).get(settings_url(bot)).status_code == 403
