@@ -154,9 +154,9 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     # person themself (never a bot: it has no preferences). Search by email: admin. The current user reads
     # their own record and changes their names and phone (bots too, as through PUT); presence and the
     # directory are for humans.
-    ("person-settings", "GET", OTHER): (200, 404, 404, 404, 404, 404, 404, 401),
+    ("person-settings", "GET", OTHER): (200, 404, 404, 404, 404, 404, 403, 401),
     ("person-settings", "GET", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
-    ("person-settings", "PUT", OTHER): (200, 404, 404, 404, 404, 404, 404, 401),
+    ("person-settings", "PUT", OTHER): (200, 404, 404, 404, 404, 404, 403, 401),
     ("person-settings", "PUT", SELF): (200, 200, 200, 200, 200, 200, 403, 401),
     ("persons-search", "GET", NONE): (200, 403, 403, 403, 403, 403, 403, 401),
     ("user-me", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 401),
