@@ -7,6 +7,7 @@ from unfold.contrib.filters.admin import (
     RelatedDropdownFilter,
 )
 
+from audit.admin import AuditHistoryAdmin
 from config.admin import RosterModelAdmin, RosterTabularInline, save_links_through_services
 from departments import services
 from departments.models import (
@@ -27,8 +28,13 @@ def catalog_keys(view: str, change: str) -> dict[str, str]:
     return {"view": view, "add": change, "change": change, "delete": change}
 
 
-class CatalogAdmin(RosterModelAdmin):
-    """Saves and deletes go through departments.services, like the API's."""
+class CatalogAdmin(AuditHistoryAdmin, RosterModelAdmin):
+    """Saves and deletes go through departments.services, like the API's, which audit them: the History page
+    is the record's audit trail."""
+
+    @property
+    def audit_target_type(self) -> str:
+        return services.catalog_audit_name(self.model)
 
     def save_model(self, request, obj, form, change):
         services.catalog_save(acting_user=request.user, instance=obj)

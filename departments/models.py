@@ -162,6 +162,10 @@ class SalaryScale(ZouModel):
             )
         ]
 
+    def __str__(self):
+        # The audit log's label and the admin's title; the fill builds cells with their department at hand.
+        return f"{self.department.name}, {self.get_position_display()} ({self.get_seniority_display()})"
+
 
 class Organisation(ZouModel):
     """The studio's own settings; there is one row, created as "Kitsu" on first use like Zou does."""

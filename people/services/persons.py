@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
-from audit.services import audit_record
+from audit.services import audit_record, changed_fields
 from config.errors import ApplicationError, Forbidden, field_error
 from config.serializers import json_value_problem
 from departments.models import Department, Studio, WorkShift
@@ -232,10 +232,6 @@ def _audited_values(person: Person) -> dict[str, Any]:
     return values
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
-    return {field: [before[field], after[field]] for field in before if before[field] != after[field]}
-
-
 @transaction.atomic
 def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> PersonWriteResult:
     unknown = set(data) - WRITABLE_FIELDS - {"password", "departments"}
@@ -379,7 +375,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         check_user_limit()
     wanted_departments = (sorted(str(pk) for pk in _department_ids(data["departments"]))
                           if "departments" in data else before["departments"])
-    changes = _changes(before, {**_audited_values(person), "departments": wanted_departments})
+    changes = changed_fields(before, {**_audited_values(person), "departments": wanted_departments})
     # gazu PUTs whole records back: a save that changes nothing writes nothing, not even updated_at.
     if changes:
         _save_with_departments(person, data if "departments" in changes else {})

@@ -16,6 +16,7 @@ from audit.admin import HISTORY_ROWS_PER_PAGE, AuditHistoryAdmin, readable_chang
 from audit.models import AuditEntry
 from audit.services import audit_record
 from departments.models import Department
+from departments.services import CATALOG_AUDIT_NAMES
 from people.models import Person, Role
 from people.permissions import RosterPermissionBackend
 from quotas.models import QuotaTarget
@@ -178,8 +179,12 @@ def test_every_audited_target_with_a_screen_shows_its_trail_as_history():
     for app in ("audit", "notifications", "departments", "people", "timetracking", "quotas"):
         for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
             written.update(AUDITED_TARGET.findall(path.read_text()))
+    # The departments' catalog services name their target types in a table, not in literal arguments.
+    written.update(CATALOG_AUDIT_NAMES.values())
     screens = {model_admin.audit_target_type: model for model, model_admin in django_admin.site._registry.items()
                if isinstance(model_admin, AuditHistoryAdmin)}
     assert "" not in screens
     assert set(screens) == written - TARGETS_WITHOUT_A_SCREEN
-    assert screens == {"person": Person, "quota_target": QuotaTarget}
+    assert screens == {"person": Person, "quota_target": QuotaTarget,
+                       **{name: model for model, name in CATALOG_AUDIT_NAMES.items()}}
+    assert {"department", "salary_scale", "organisation"} <= set(screens)

@@ -5,7 +5,7 @@ from django.db import DatabaseError, transaction
 from django.test import Client
 
 from audit.models import AuditEntry
-from audit.services import REDACTED, audit_record
+from audit.services import REDACTED, audit_record, audit_record_each, changed_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +79,26 @@ def test_the_client_address_follows_the_trusted_proxies(settings, user, user_api
     finally:
         settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 0}
         api_settings.reload()
+
+
+def test_changed_fields_is_an_update_s_diff_a_creation_s_values_and_a_deletion_s_last_ones():
+    before = {"name": "Maya", "cost": 0, "token": "", "version": None}
+    after = {"name": "Maya", "cost": 30, "token": "abc", "version": None}
+    assert changed_fields(before, after) == {"cost": [0, 30], "token": ["", "abc"]}
+    assert changed_fields(before, after, secret_fields=("token",)) == {"cost": [0, 30], "token": ["", REDACTED]}
+    assert changed_fields(after, {**after, "token": "xyz"}, secret_fields=("token",)) == {
+        "token": [REDACTED, REDACTED]}
+    assert changed_fields({}, after) == {"name": [None, "Maya"], "cost": [None, 30], "token": [None, "abc"]}
+    assert changed_fields(before, {}) == {"name": ["Maya", None], "cost": [0, None], "token": ["", None]}
+    assert changed_fields(before, dict(before)) == {}
+
+
+def test_audit_record_each_writes_one_row_per_target(user, admin):
+    with transaction.atomic():
+        written = audit_record_each(actor=admin, action="person.updated", target_type="person", reason="bulk",
+                                    changes_by_target={user: {"phone": ["", "1"]}, admin: {"phone": ["2", ""]}})
+    assert len(written) == 2
+    assert sorted(AuditEntry.objects.filter(reason="bulk").values_list(
+        "target_id", "target_label", "actor_id", "reason", "changes")) == \
+        sorted([(str(user.pk), str(user), admin.pk, "bulk", {"phone": ["", "1"]}),
+                (str(admin.pk), str(admin), admin.pk, "bulk", {"phone": ["2", ""]})])
