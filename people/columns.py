@@ -112,6 +112,8 @@ COLUMNS = (
     Column("teams", safe=True),
     # Set through PATCH /api/data/persons/<id>/reporting (or an admin's PUT); a Roster addition, after Zou's keys.
     Column("shift_id", model_name="shift", safe=True, write=PRIVILEGED, filter=DETAILS),
+    # Grants and denials in compact form, kept by their own service; read through .../permissions.
+    Column("permission_overrides"),
     # Never serialized, written or filtered (zou-api.md 3.1): secrets, the lockout counters, and Django's
     # own `last_login` bookkeeping.
     Column("password"),
