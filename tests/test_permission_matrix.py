@@ -278,7 +278,7 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("time-table-week", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
     ("time-table-day", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
     ("day-offs-of-month", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
-    # A person's time (5 #4-#10): the raw range is admin and HR only, the raw month theirs or self's; the day and the
+    # A person's time (5 #4-#10): the raw range is admin and HR only, the raw month also self; the day and the
     # periods by task also managers and supervisors (scoped to their projects). Never about a bot.
     ("person-time-spents", "GET", OTHER): (200, 200, 403, 403, 403, 403, 403, 403, 401),
     ("person-time-spents", "GET", SELF): (200, 200, 403, 403, 403, 403, 403, 403, 401),

@@ -37,11 +37,14 @@ def _expiry(field: str, raw, *, now: dt.datetime) -> dt.datetime | None:
         return None
     if not isinstance(raw, str):
         raise field_error(field, "expires_at must be an ISO 8601 date or date-time, or null.")
-    try:
-        moment = parse_datetime(raw)
-        day = None if moment is not None else parse_date(raw)
+    try:  # the date first: Python reads "2025-06-30" as a date-time too, at the start of the day
+        day = parse_date(raw)
     except ValueError:
-        moment = day = None
+        day = None
+    try:
+        moment = None if day is not None else parse_datetime(raw)
+    except ValueError:
+        moment = None
     if day is not None:
         moment = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
     if moment is None:
