@@ -84,16 +84,18 @@ def _rules(field: str, raw, *, person: Person, now: dt.datetime) -> dict[str, dt
     return rules
 
 
-def _compact(grants: dict, denials: dict) -> dict[str, list]:
-    def iso(moment):
-        return moment.isoformat() if moment is not None else None
+def _iso(moment: dt.datetime | None) -> str | None:
+    """In UTC, so that one instant reads the same whether it came from the database or from a request."""
+    return moment.astimezone(dt.UTC).isoformat() if moment is not None else None
 
-    return {**{key: [PermissionEffect.GRANT.value, iso(moment)] for key, moment in grants.items()},
-            **{key: [PermissionEffect.DENY.value, iso(moment)] for key, moment in denials.items()}}
+
+def _compact(grants: dict, denials: dict) -> dict[str, list]:
+    return {**{key: [PermissionEffect.GRANT.value, _iso(moment)] for key, moment in grants.items()},
+            **{key: [PermissionEffect.DENY.value, _iso(moment)] for key, moment in denials.items()}}
 
 
 def _audited(rules: dict[str, dt.datetime | None]) -> dict[str, str | None]:
-    return {key: moment.isoformat() if moment is not None else None for key, moment in sorted(rules.items())}
+    return {key: _iso(moment) for key, moment in sorted(rules.items())}
 
 
 @transaction.atomic

@@ -165,6 +165,7 @@ def test_one_audit_row_per_change_with_actor_diff_and_reason(admin, user):
     # Saying again what holds changes nothing and records nothing; rules keep who set them and when.
     created = PersonPermissionRule.objects.get(key="persons.view").created_at
     patch(api, user, {"denied": ["persons.view"], "reason": "again"})
+    patch(api, user, {"granted": [{"key": "audit.view", "expires_at": FUTURE}], "reason": "again"})
     assert AuditEntry.objects.filter(action="person.permissions_changed").count() == 2
     assert PersonPermissionRule.objects.get(key="persons.view").created_at == created
 
