@@ -2,8 +2,9 @@
 
 `MATRIX` gives the expected HTTP status of every method of every `/api/` route for nine callers (the seven roles,
 hr among them, a bot and an anonymous caller). Each cell builds fresh targets, sends a *valid* request (so that
-permission is the only reason to refuse) and checks the status. `test_every_api_route_is_in_the_matrix` walks the URL resolver and fails when a route or method is
-missing from the table, or when a row names a route that no longer exists.
+permission is the only reason to refuse) and checks the status. `test_every_api_route_is_in_the_matrix` walks
+the URL resolver and fails when a route or method is missing from the table, or when a row names a route that no
+longer exists.
 
 Sources: zou-api.md sections 1.3, 4, 5, 5.1, 6.2, and `people.permissions.PERMISSION_ROLES`; for the
 productions (`data/projects`, `entity-types`, `task-types`, `task-status`, `entities`, `tasks`), Zou's crud
