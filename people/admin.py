@@ -188,13 +188,18 @@ class PersonAdmin(RosterModelAdmin):
         """Read-only here: set through PATCH /api/data/persons/<id>/permissions (people.services.permission_rules),
         which checks that no one gives a key they do not hold."""
         rules = selectors.person_permission_breakdown(person=person)["rules"]
+
+        def until(rule) -> str:
+            return f"until {timezone.localtime(rule['expires_at']):%Y-%m-%d %H:%M}" if rule["expires_at"] else "no expiry"
+
+        def origin(rule) -> str:
+            state = "" if rule["active"] else "expired, ignored; "
+            return f"{state}set by {rule['set_by'] or 'system'} on {rule['set_at']:%Y-%m-%d}"
+
         rows = format_html_join("", "<tr><td class=\"pr-4\">{}</td><td class=\"pr-4\">{}</td>"
                                     "<td class=\"pr-4\">{}</td><td class=\"pr-4\">{}</td><td>{}</td></tr>",
-                                ((rule["effect"], rule["key"],
-                                  f"until {timezone.localtime(rule['expires_at']):%Y-%m-%d %H:%M}" if rule["expires_at"] else "no expiry",
-                                  ("" if rule["active"] else "expired, ignored; ")
-                                  + f"set by {rule['set_by'] or 'system'} on {rule['set_at']:%Y-%m-%d}",
-                                  rule["reason"]) for rule in rules))
+                                ((rule["effect"], rule["key"], until(rule), origin(rule), rule["reason"])
+                                 for rule in rules))
         return format_html('<table class="text-sm" id="person-permission-rules">{}</table>', rows) if rows else "-"
 
     def get_queryset(self, request):
