@@ -3,7 +3,7 @@
 from config.permissions import declare_permissions
 
 AUDIT_PERMISSIONS = {
-    "audit.view": ("admin",),
+    "audit.view": ("admin", "hr"),  # HR answers for the changes it makes to persons
 }
 
 

@@ -28,6 +28,9 @@ class Permission:
     roles: frozenset[str] | str  # role values, or EVERY_ROLE
     app_label: str
     humans_only: bool = False  # never held by bots, whatever their role (an interactive session, ...)
+    # A holder may be changed (record, state, role, grants) only by someone who holds the key too: the
+    # system-settings keys, so that HR, who manages every person, cannot manage the admins above them.
+    guarded: bool = False
 
     def held_by_role(self, role: str) -> bool:
         return self.roles == EVERY_ROLE or role in self.roles
@@ -37,21 +40,22 @@ _REGISTRY: dict[str, Permission] = {}
 
 
 def declare_permissions(app_label: str, table: dict[str, Iterable[str] | str], *,
-                        humans_only: Iterable[str] = ()) -> None:
+                        humans_only: Iterable[str] = (), guarded: Iterable[str] = ()) -> None:
     """Add an app's keys. Declaring a key twice with another meaning is a programming error."""
-    humans_only = frozenset(humans_only)
+    humans_only, guarded = frozenset(humans_only), frozenset(guarded)
     for key, roles in table.items():
         permission = Permission(
             key=key, roles=roles if roles == EVERY_ROLE else frozenset(roles), app_label=app_label,
-            humans_only=key in humans_only,
+            humans_only=key in humans_only, guarded=key in guarded,
         )
         existing = _REGISTRY.get(key)
         if existing is not None and existing != permission:
             raise ValueError(f"Permission {key!r} is declared twice ({existing.app_label}, {app_label})")
         _REGISTRY[key] = permission
-    unknown = humans_only - set(table)
-    if unknown:
-        raise ValueError(f"humans_only names undeclared keys: {sorted(unknown)}")
+    for name, keys in (("humans_only", humans_only), ("guarded", guarded)):
+        unknown = keys - set(table)
+        if unknown:
+            raise ValueError(f"{name} names undeclared keys: {sorted(unknown)}")
 
 
 def declared_permissions() -> dict[str, Permission]:

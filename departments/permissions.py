@@ -1,4 +1,9 @@
-"""The departments app's permission keys (see config.permissions): the studio's structure and catalogs."""
+"""The departments app's permission keys (see config.permissions): the studio's structure and catalogs.
+
+The catalogs (departments, studios, work shifts, teams, software, hardware) and the system settings
+(organisation, salary scales) are written by admins only; `hr` reads what everyone reads and places people in
+the catalogs' entries through the people app's keys (people.permissions has the whole `hr` table). The
+system-settings writes are guarded: only someone who holds them may change a person who does."""
 
 from config.permissions import EVERY_ROLE, declare_permissions
 
@@ -27,4 +32,5 @@ DEPARTMENTS_PERMISSIONS = {
 
 
 def declare_departments_permissions() -> None:
-    declare_permissions("departments", DEPARTMENTS_PERMISSIONS)
+    declare_permissions("departments", DEPARTMENTS_PERMISSIONS,
+                        guarded={"organisations.change", "organisations.view_secrets", "salary_scales.change"})

@@ -3,8 +3,9 @@
 from config.permissions import declare_permissions
 
 NOTIFICATIONS_PERMISSIONS = {
-    "outbox.view": ("admin",),
-    "outbox.resend": ("admin",),  # put failed emails back in the queue
+    # HR sends the invitations, so it follows their delivery (one-time links are hidden from every reader).
+    "outbox.view": ("admin", "hr"),
+    "outbox.resend": ("admin", "hr"),  # put failed emails back in the queue
 }
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.views import PasswordChangeView
 from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from unfold.contrib.filters.admin import (
@@ -105,7 +106,7 @@ class PersonAdmin(AuditHistoryAdmin, RosterModelAdmin):
     autocomplete_fields = ["manager", "studio"]
     readonly_fields = ["id", "created_at", "updated_at", "last_login", "last_presence", "has_avatar",
                        "totp_enabled", "email_otp_enabled", "fido_enabled", "audit_trail",
-                       "effective_permissions"]
+                       "effective_permissions", "grants_and_denials"]
     # The first three are what HR edits; the rest sit in tabs below them.
     fieldsets = [
         ("Identity", {"fields": ["first_name", "last_name", "email", "username", "phone", "country",
@@ -126,7 +127,7 @@ class PersonAdmin(AuditHistoryAdmin, RosterModelAdmin):
         ("Record", {"classes": ["tab"], "fields": ["id", "created_at", "updated_at", "last_presence",
                                                   "has_avatar", "data"]}),
         ("Audit trail", {"classes": ["tab"], "fields": ["audit_trail"]}),
-        ("Permissions", {"classes": ["tab"], "fields": ["effective_permissions"]}),
+        ("Permissions", {"classes": ["tab"], "fields": ["grants_and_denials", "effective_permissions"]}),
     ]
 
     actions = [*(_state_action(name) for name in STATE_ACTIONS), "invite_persons"]
@@ -183,6 +184,25 @@ class PersonAdmin(AuditHistoryAdmin, RosterModelAdmin):
         keys = sorted(person.get_all_permissions())
         return format_html('<ul id="person-permissions">{}</ul>',
                            format_html_join("", "<li>{}</li>", ((key,) for key in keys))) if keys else "-"
+
+    @admin.display(description="grants and denials")
+    def grants_and_denials(self, person):
+        """Read-only here: set through PATCH /api/data/persons/<id>/permissions (people.services.permission_rules),
+        which checks that no one gives a key they do not hold."""
+        rules = selectors.person_permission_breakdown(person=person)["rules"]
+
+        def until(rule) -> str:
+            return f"until {timezone.localtime(rule['expires_at']):%Y-%m-%d %H:%M}" if rule["expires_at"] else "no expiry"
+
+        def origin(rule) -> str:
+            state = "" if rule["active"] else "expired, ignored; "
+            return f"{state}set by {rule['set_by'] or 'system'} on {rule['set_at']:%Y-%m-%d}"
+
+        rows = format_html_join("", "<tr><td class=\"pr-4\">{}</td><td class=\"pr-4\">{}</td>"
+                                    "<td class=\"pr-4\">{}</td><td class=\"pr-4\">{}</td><td>{}</td></tr>",
+                                ((rule["effect"], rule["key"], until(rule), origin(rule), rule["reason"])
+                                 for rule in rules))
+        return format_html('<table class="text-sm" id="person-permission-rules">{}</table>', rows) if rows else "-"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("studio")

@@ -118,6 +118,8 @@ COLUMNS = (
     Column("presence"),
     Column("presence_changed_at"),
     Column("last_seen"),
+    # Grants and denials in compact form, kept by their own service; read through .../permissions.
+    Column("permission_overrides"),
     # Never serialized, written or filtered (zou-api.md 3.1): secrets, the lockout counters, and Django's
     # own `last_login` bookkeeping.
     Column("password"),

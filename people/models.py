@@ -18,6 +18,9 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Production manager"
     CLIENT = "client", "Client"
     VENDOR = "vendor", "Vendor"
+    # Roster's addition to Zou's six: HR operations (every person's record, placement and state; no system
+    # settings). gazu and Kitsu see it as one more role string; its keys are in each app's permissions module.
+    HR = "hr", "HR operations"
 
 
 class ContractType(models.TextChoices):
@@ -173,6 +176,10 @@ class Person(AbstractBaseUser, ZouModel):
     )
     teams = models.ManyToManyField(Team, through="PersonTeam", related_name="persons", blank=True)
     shift = models.ForeignKey(WorkShift, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons")
+    # The person's grants and denials (PersonPermissionRule) in compact form, {key: [effect, expires_at]}, written
+    # by people.services.permission_rules in the same transaction as the rows: the permission backend reads
+    # them from the row it already has, so a permission check costs no query.
+    permission_overrides = models.JSONField(default=dict, blank=True)
 
     # Preferences and presence (issue 7): `preferences` holds the person's chosen values of the keys that
     # people.services.settings declares (only those that differ from their defaults); `last_seen` is moved on by
@@ -369,3 +376,34 @@ class DesktopLoginLog(ZouModel):
 
     def __str__(self):
         return f"{self.person_id} at {self.date:%Y-%m-%d %H:%M}"
+
+
+class PermissionEffect(models.TextChoices):
+    GRANT = "grant", "Grant"
+    DENY = "deny", "Deny"
+
+
+class PersonPermissionRule(models.Model):
+    """A key granted to or denied one person on top of their role (a denial wins), until `expires_at` if set.
+    Written only by people.services.permission_rules, which keeps `Person.permission_overrides` in step."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="permission_rules")
+    key = models.CharField(max_length=100)
+    effect = models.CharField(max_length=5, choices=PermissionEffect.choices)
+    # Checked against the time of each permission check: an expired rule counts for nothing, no sweep needed.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="unique_person_permission_rule"),
+        ]
+
+    def __str__(self):
+        return f"{self.effect} {self.key} for {self.person_id}"
+
+    def is_active(self, now) -> bool:
+        return self.expires_at is None or self.expires_at > now

@@ -1,14 +1,36 @@
 """Who may do what, asked one way everywhere: `person.has_perm(key)` or `person.has_perm(key, target)`.
 
 The people app's keys are declared below (each app declares its own, see `config.permissions`). A person's
-effective keys are those their role holds in the registry, minus the humans-only keys for bots; they are
-computed once per person object (ModelBackend's per-request cache) by `RosterPermissionBackend`, which the
+effective keys are those their role holds in the registry, plus the keys granted to them, minus the keys
+denied them (a denial wins over the role and over a grant), minus the humans-only keys for bots. Grants and
+denials are `PersonPermissionRule` rows, copied in compact form onto the person's row
+(`Person.permission_overrides`) so that checking costs no query; a rule past its `expires_at` counts for
+nothing from that instant. `RosterPermissionBackend` computes the set once per person object and state; the
 admin (through `Person.has_perm` and `TablePermissionsAdmin`), the DRF permission class and the services all
-use. A key `k` with a `k.self` variant is granted on one's own record by the variant.
+use it. A key `k` with a `k.self` variant is granted on one's own record by the variant; granting or denying
+`k` leaves `k.self` alone (they are two keys).
+
+The `hr` role (HR operations) across the apps' tables:
+
+| area | hr holds | left to admins |
+|---|---|---|
+| persons (people) | details and lists in the safe form, create, change, privileged fields (role, state, employment terms, salary), departments, teams, placement, roles, admin profile, state, invitations, avatars, desktop logins (read), grants and denials | delete, set a password or hand out a reset link, turn 2FA off, record desktop logins, give keys one does not hold |
+| back office | `admin_site.access`, the persons, desktop logins, time spent (read), day-offs, audit log and outbox screens | organisation, salary scales, hardware, catalog writes, productions, quotas |
+| catalogs (departments) | read, as everyone | departments, studios, work shifts, teams, software, hardware: writes |
+| system settings (departments) | nothing | organisation (and its secrets), salary scales: guarded keys |
+| time (timetracking) | everyone's time spent and months (read), day-offs (read, write), the presence CSV | changing logged time, productions, tasks |
+| audit, outbox | read; resend failed emails | |
+
+No one climbs through the table: a change to a person (their role, grants or denials) may not give them a key
+the actor does not hold, unless the actor holds `persons.grant_any_permission` (admins); and a person who
+holds a guarded key (the system settings, `persons.grant_any_permission`) is changed only by someone who holds
+it too, so HR manages everyone but the admins (`people.services.permission_rules`).
 """
 
 import logging
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework.permissions import BasePermission
 
 from config.permissions import (
@@ -26,50 +48,58 @@ from config.permissions import (
 logger = logging.getLogger(__name__)
 
 ADMIN = ("admin",)
+ADMIN_HR = ("admin", "hr")
 
 PEOPLE_PERMISSIONS = {
     # Persons
     "persons.view": EVERY_ROLE,
-    "persons.view_details": ("admin", "manager"),  # safe form on GET one
-    "persons.list_details": ADMIN,  # safe form on the list, every filter
-    "persons.create": ADMIN,
-    "persons.change": ADMIN,
+    "persons.view_details": ("admin", "manager", "hr"),  # safe form on GET one
+    "persons.list_details": ADMIN_HR,  # safe form on the list, every filter
+    "persons.create": ADMIN_HR,
+    "persons.change": ADMIN_HR,
     "persons.change.self": EVERY_ROLE,
-    "persons.change_privileged_fields": ADMIN,  # role, active, departments, employment terms, ...
+    "persons.change_privileged_fields": ADMIN_HR,  # role, active, departments, employment terms, ...
     "persons.delete": ADMIN,
-    "persons.manage_departments": ADMIN,
-    "persons.manage_teams": ADMIN,
-    "persons.manage_state": ADMIN,
-    "persons.manage_placement": ADMIN,
-    "persons.manage_roles": ADMIN,
-    "persons.manage_profile": ADMIN,
+    "persons.manage_departments": ADMIN_HR,
+    "persons.manage_teams": ADMIN_HR,
+    "persons.manage_state": ADMIN_HR,
+    "persons.manage_placement": ADMIN_HR,
+    "persons.manage_roles": ADMIN_HR,
+    "persons.manage_profile": ADMIN_HR,
+    # A password set or a reset link handed over lets the actor sign in as the person: admins only.
     "persons.set_password": ADMIN,
-    "persons.invite": ADMIN,
+    "persons.invite": ADMIN_HR,
     "persons.disable_two_factor": ADMIN,
-    "persons.change_avatar": ADMIN,
+    "persons.change_avatar": ADMIN_HR,
     "persons.change_avatar.self": EVERY_ROLE,
-    "persons.view_desktop_logins": ("admin", "manager"),
+    "persons.view_desktop_logins": ("admin", "manager", "hr"),
     "persons.view_desktop_logins.self": EVERY_ROLE,
     "persons.add_desktop_login": ADMIN,
     "persons.add_desktop_login.self": EVERY_ROLE,
     # Settings, search, presence and the directory (issue 7 item 6). A bot has no preferences, presence or
     # contacts of its own; an admin may still read and set a bot's settings.
-    "persons.view_settings": ADMIN,
+    "persons.view_settings": ADMIN_HR,  # HR reads everyone's HR data, settings included (item 2)
     "persons.view_settings.self": EVERY_ROLE,
     "persons.change_settings": ADMIN,
     "persons.change_settings.self": EVERY_ROLE,
-    "persons.search": ADMIN,  # by email (seed 002)
+    "persons.search": ADMIN_HR,  # by email (seed 002)
     "persons.change_own_profile": EVERY_ROLE,  # names and phone, as PUT on oneself allows (bots included)
     "persons.set_own_presence": EVERY_ROLE,
     "persons.view_directory": EVERY_ROLE,
     # HR data (the 360 profile and summary, the audit trail; people.visibility): everyone's, or that of the
     # members of one's departments. Line managers see their reports' and everyone their own, with no key.
-    "persons.view_hr_data_all": ADMIN,
+    "persons.view_hr_data_all": ADMIN_HR,
     "persons.view_hr_data_department": ("supervisor",),
+    # Grants and denials (GET and PATCH .../permissions): everyone reads their own.
+    "persons.view_permissions": ADMIN_HR,
+    "persons.view_permissions.self": EVERY_ROLE,
+    "persons.manage_permissions": ADMIN_HR,
+    # Give a role or a key one does not hold oneself (people.services.permission_rules): the top of the table.
+    "persons.grant_any_permission": ADMIN,
     # Sessions: a bot has no interactive session to end or password to change.
     "auth.session": EVERY_ROLE,
     # The HR back office: entering it, and each of its screens (see TablePermissionsAdmin).
-    "admin_site.access": ADMIN,
+    "admin_site.access": ADMIN_HR,
 }
 
 
@@ -78,14 +108,38 @@ def declare_people_permissions() -> None:
         "auth.session",
         "persons.view_settings.self", "persons.change_settings.self", "persons.set_own_presence",
         "persons.view_directory",
-    })
+    }, guarded={"persons.grant_any_permission"})
 
 
-def _role_permissions(*, role: str, is_bot: bool) -> frozenset[str]:
+def role_permissions(*, role: str, is_bot: bool) -> frozenset[str]:
+    """The keys a role holds (for a bot: without the humans-only ones)."""
     return frozenset(
         key for key, permission in declared_permissions().items()
         if permission.held_by_role(role) and not (is_bot and permission.humans_only)
     )
+
+
+def active_overrides(overrides: dict | None, *, now=None) -> tuple[frozenset[str], frozenset[str]]:
+    """(granted, denied) keys of a compact `Person.permission_overrides` whose rules have not expired; keys
+    no longer declared anywhere count for nothing."""
+    if not overrides:
+        return frozenset(), frozenset()
+    now = now or timezone.now()
+    granted, denied = set(), set()
+    for key, (effect, expires_at) in overrides.items():
+        if not is_declared(key) or (expires_at is not None and parse_datetime(expires_at) <= now):
+            continue
+        (granted if effect == "grant" else denied).add(key)
+    return frozenset(granted), frozenset(denied)
+
+
+def effective_permissions(*, role: str, is_bot: bool, granted: frozenset[str], denied: frozenset[str]
+                          ) -> frozenset[str]:
+    """The role's keys plus the grants, minus the denials (a denial wins); a bot never holds a humans-only key,
+    granted or not."""
+    declared = declared_permissions()
+    grants = frozenset(key for key in granted if not (is_bot and declared[key].humans_only))
+    return (role_permissions(role=role, is_bot=is_bot) | grants) - denied
 
 
 class RosterPermissionBackend:
@@ -100,11 +154,15 @@ class RosterPermissionBackend:
     def get_all_permissions(self, user_obj, obj=None) -> frozenset[str]:
         if not getattr(user_obj, "is_active", False) or getattr(user_obj, "role", None) is None:
             return frozenset()
-        # Keyed by what the answer depends on, so changing a person's role in place is seen at once.
-        cache_key = (user_obj.role, user_obj.is_bot)
+        # Keyed by what the answer depends on, so a role or a rule changed in place is seen at once, and so is
+        # a rule that expires while the object lives (the active rules are worked out on every call: a few
+        # dict entries, no query).
+        granted, denied = active_overrides(getattr(user_obj, "permission_overrides", None))
+        cache_key = (user_obj.role, user_obj.is_bot, granted, denied)
         cached = getattr(user_obj, self.cache_attribute, None)
         if cached is None or cached[0] != cache_key:
-            cached = (cache_key, _role_permissions(role=user_obj.role, is_bot=user_obj.is_bot))
+            cached = (cache_key, effective_permissions(role=user_obj.role, is_bot=user_obj.is_bot,
+                                                       granted=granted, denied=denied))
             setattr(user_obj, self.cache_attribute, cached)
         return cached[1]
 

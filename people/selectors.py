@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from config.permissions import is_declared
 from people.columns import MINIMAL_COLUMNS, PUBLIC_FILTER_FIELDS
 from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus, PersonTeam, Presence, Role
 
@@ -216,3 +217,55 @@ def online_since(now=None):
 def person_is_online(person: Person, *, since) -> bool:
     return (not person.is_bot and person.presence == Presence.ACTIVE and person.last_seen is not None
             and person.last_seen >= since)
+def person_permission_breakdown(*, person: Person, explain: bool = False) -> dict:
+    """GET .../permissions: the role's keys, the grants and denials in force, the effective set (seed 003's
+    shape), every stored rule (expired ones too, marked), and with `explain` the rule behind each effective or
+    denied key. One query for the rules, none when the person has none."""
+    from django.utils import timezone
+
+    from people.permissions import effective_permissions, role_permissions
+
+    now = timezone.now()
+    rules = (list(person.permission_rules.select_related("created_by").order_by("key"))
+             if person.permission_overrides else [])
+    active = [rule for rule in rules if rule.is_active(now)]
+    granted = frozenset(rule.key for rule in active if rule.effect == "grant" and is_declared(rule.key))
+    denied = frozenset(rule.key for rule in active if rule.effect == "deny" and is_declared(rule.key))
+    from_role = role_permissions(role=person.role, is_bot=person.is_bot)
+    effective = effective_permissions(role=person.role, is_bot=person.is_bot, granted=granted, denied=denied)
+    breakdown = {
+        "person_id": str(person.pk),
+        "role": person.role,
+        "role_permissions": sorted(from_role),
+        "granted": sorted(granted),
+        "denied": sorted(denied),
+        "effective": sorted(effective),
+        "rules": [_rule_row(rule, now) for rule in rules],
+    }
+    if explain:
+        by_key = {rule.key: rule for rule in active}
+        role_rule = f"role:{person.role}"
+        explained = {}
+        for key in sorted(effective):
+            # The role's key is explained by the role even when also granted: the grant adds nothing today.
+            stored = by_key.get(key)
+            explained[key] = {"rule": role_rule if key in from_role else "grant", "overrides": None,
+                              "stored_rule": _rule_row(stored, now) if stored else None}
+        for key in sorted(denied):
+            explained[key] = {"rule": "deny", "overrides": role_rule if key in from_role else None,
+                              "stored_rule": _rule_row(by_key[key], now)}
+        breakdown["explain"] = explained
+    return breakdown
+
+
+def _rule_row(rule, now) -> dict:
+    return {
+        "key": rule.key,
+        "effect": rule.effect,
+        "expires_at": rule.expires_at,
+        "active": rule.is_active(now),
+        "set_by_id": str(rule.created_by_id) if rule.created_by_id else None,
+        "set_by": rule.created_by.full_name if rule.created_by_id else None,
+        "set_at": rule.created_at,
+        "reason": rule.reason,
+    }

@@ -12,6 +12,7 @@ from tests.factories import (
     AdminFactory,
     BotFactory,
     ClientFactory,
+    HrFactory,
     ManagerFactory,
     PersonFactory,
     SupervisorFactory,
@@ -80,6 +81,12 @@ def assert_field_error(response, field: str, status: int = 400) -> None:
 @pytest.fixture
 def admin(db):
     return AdminFactory(first_name="John", last_name="Did", email="john.did@gmail.com")
+
+
+@pytest.fixture
+def hr(db):
+    """HR operations (issue 7): every person's record, placement and state; no system settings."""
+    return HrFactory(first_name="Hana", last_name="Hr", email="hana.hr@gmail.com")
 
 
 @pytest.fixture

@@ -54,5 +54,9 @@ class VendorFactory(PersonFactory):
     role = Role.VENDOR
 
 
+class HrFactory(PersonFactory):
+    role = Role.HR
+
+
 class BotFactory(PersonFactory):
     bot = True

@@ -14,6 +14,7 @@ from audit.models import AuditEntry
 from departments import services as department_services
 from departments.models import Department, HardwareItem, SalaryScale, Software, Studio, Team, WorkShift
 from people.models import DesktopLoginLog
+from people.services.permission_rules import person_set_permission_rules
 from tests.conftest import client_for, make_person
 from tests.timetracking.factories import (
     EntityFactory,
@@ -49,6 +50,9 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/persons/{person}/admin-profile?start=2024-06-01&end=2024-06-30&limit=5", "user"): 9,
     ("/api/data/persons/{person}/admin-summary", "admin"): 5,
     ("/api/data/persons/{person}/admin-summary", "user"): 5,
+    # The person, then their grants and denials with who set each (none read when the person has no rule).
+    ("/api/data/persons/{person}/permissions?explain=1", "admin"): 3,
+    ("/api/data/persons/{person}/permissions", "user"): 3,
     ("/api/data/audit-logs", "admin"): 2,
     ("/api/data/user/desktop-login-logs", "user"): 2,
     # Issue 7 item 6: settings read from the person's row; search and the current user as person rows (the
@@ -210,6 +214,8 @@ def test_query_counts_hold_whatever_the_size(admin, manager, user):
     for when in range(3):
         DesktopLoginLog.objects.create(person=user, date=dt.datetime(2024, 6, 1 + when, tzinfo=dt.UTC))
     add_audit_rows(user, 3)
+    # Back-office keys only, so that no other row's answer changes with them.
+    person_set_permission_rules(acting_user=admin, person=user, body={"granted": ["outbox.view"]})
     small = {key: count_queries(callers[caller], path.format(**{k: v.pk for k, v in targets.items()}))
              for (path, caller) in BASELINES for key in [(path, caller)]}
 
@@ -218,6 +224,8 @@ def test_query_counts_hold_whatever_the_size(admin, manager, user):
     for when in range(10):
         DesktopLoginLog.objects.create(person=user, date=dt.datetime(2024, 7, 1 + when, tzinfo=dt.UTC))
     add_audit_rows(user, 10)
+    person_set_permission_rules(acting_user=admin, person=user, body={
+        "granted": ["outbox.view", "outbox.resend", "quotas.report"], "denied": ["presence_logs.view"]})
     large = {key: count_queries(callers[caller], path.format(**{k: v.pk for k, v in targets.items()}))
              for (path, caller) in BASELINES for key in [(path, caller)]}
 

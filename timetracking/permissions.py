@@ -4,7 +4,10 @@ selectors' business (a manager changes the projects they are on the team of; hid
 from config.permissions import EVERY_ROLE, declare_permissions
 
 ADMIN = ("admin",)
-NOT_VENDOR = ("admin", "manager", "supervisor", "user", "client")
+# HR reads everyone's time and presence as admins do, and keeps the leave records (day-offs); it neither
+# changes logged time nor touches the productions.
+ADMIN_HR = ("admin", "hr")
+NOT_VENDOR = ("admin", "manager", "supervisor", "user", "client", "hr")
 
 TIMETRACKING_PERMISSIONS = {
     # Productions: everyone reads those they are on the team of; admins read them all (Zou's
@@ -32,10 +35,10 @@ TIMETRACKING_PERMISSIONS = {
     "tasks.change_any_department": ("admin", "manager"),
     "tasks.delete": ("admin", "manager"),
     # Time spent (zou-api.md 5, 5.2, 5.3, 5.5). Everyone's, unscoped: admins (the HR screens, the raw lists).
-    "time_spents.view": ADMIN,
+    "time_spents.view": ADMIN_HR,
     "time_spents.change": ADMIN,
     # A person's raw month (#10): admins, or the person.
-    "time_spents.view_month": ADMIN,
+    "time_spents.view_month": ADMIN_HR,
     "time_spents.view_month.self": EVERY_ROLE,
     # A person's day and aggregated periods (#5-#9) and the tables (#11-#14): anyone may ask; what they get
     # is the selectors' (admins and the person: all; managers and supervisors: their projects' time, and
@@ -49,16 +52,16 @@ TIMETRACKING_PERMISSIONS = {
     "time_spents.log": EVERY_ROLE,
     "time_spents.log_for_others": ("admin", "manager"),
     # Day-offs (5 #15-#20, 5.4): admins for everyone, each person for their own.
-    "day_offs.view": ADMIN,
+    "day_offs.view": ADMIN_HR,
     "day_offs.view.self": EVERY_ROLE,
-    "day_offs.change": ADMIN,
+    "day_offs.change": ADMIN_HR,
     "day_offs.change.self": EVERY_ROLE,
     "day_offs.view_month": EVERY_ROLE,  # #16: admins see everyone's, others their own
-    "day_offs.list": ADMIN,  # GET /data/day-offs
+    "day_offs.list": ADMIN_HR,  # GET /data/day-offs
     # POST /data/day-offs: anyone, for themselves (the view checks the body's person against day_offs.change).
     "day_offs.create": EVERY_ROLE,
     # The monthly presence CSV of everyone (Zou: admins only).
-    "presence_logs.view": ADMIN,
+    "presence_logs.view": ADMIN_HR,
 }
 
 

@@ -1,5 +1,5 @@
 from config.api import ZouRouter, api_path
-from people.api import auth_views, hr_views, user_views, views
+from people.api import auth_views, hr_views, permission_views, user_views, views
 
 router = ZouRouter()
 router.register("data/persons", views.PersonViewSet, basename="persons")
@@ -79,5 +79,10 @@ urlpatterns = [
     api_path("data/user/desktop-login-logs",
              actions({"get": "my_desktop_login_logs", "post": "add_my_desktop_login_log"}),
              name="user-desktop-login-logs"),
+    # Grants and denials (issue 7): read by admins, HR and the person; set by admins and HR.
+    api_path(f"data/persons/{PERSON}/permissions",
+             permission_views.PersonPermissionsViewSet.as_view({"get": "retrieve_permissions",
+                                                               "patch": "update_permissions"}),
+             name="person-permissions"),
     *router.urls,
 ]

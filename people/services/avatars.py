@@ -11,6 +11,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from config.errors import ApplicationError, field_error
 from people.models import Person
+from people.services.escalation import ensure_may_manage
 
 AVATAR_SIZE = (400, 400)
 # Decoding is done in memory, and the header says the size before anything is decoded. A JPEG decodes
@@ -25,6 +26,7 @@ def avatar_path(person_id) -> str:
 
 
 def person_set_avatar(*, acting_user: Person, person: Person, upload) -> str:
+    ensure_may_manage(acting_user=acting_user, person=person)
     if upload is None:
         raise field_error("file", "File not provided.")
     try:
@@ -61,6 +63,7 @@ def person_set_avatar(*, acting_user: Person, person: Person, upload) -> str:
 
 @transaction.atomic
 def person_clear_avatar(*, acting_user: Person, person: Person) -> None:
+    ensure_may_manage(acting_user=acting_user, person=person)
     Person.objects.filter(pk=person.pk).update(has_avatar=False, updated_at=timezone.now())
     path = avatar_path(person.pk)
     transaction.on_commit(lambda: default_storage.delete(path))

@@ -12,6 +12,7 @@ from audit.services import audit_record
 from config.errors import ApplicationError, Forbidden, field_error
 from people.models import SIGN_IN_STATUSES, Person, PersonStatus
 from people.services._shared import email_person, ensure_not_bot
+from people.services.escalation import ensure_may_manage
 from people.services.persons import check_user_limit, person_locked_for_update
 from people.tokens import tokens_revoke_all
 
@@ -38,6 +39,7 @@ def person_set_status(*, acting_user: Person, person: Person, status, reason=Non
     person = person_locked_for_update(person)
     if person.pk == acting_user.pk:
         raise ApplicationError("You can't change the state of your own account.")
+    ensure_may_manage(acting_user=acting_user, person=person)
     signs_in_after = status in SIGN_IN_STATUSES
     if person.is_protected_account and not signs_in_after:
         raise Forbidden("Can't change the state of this person it's a protected account.")
@@ -88,6 +90,7 @@ def person_force_password_reset(*, acting_user: Person, person: Person, reason=N
     ensure_not_bot(person)
     reason = _reason(reason)
     person = person_locked_for_update(person)
+    ensure_may_manage(acting_user=acting_user, person=person)
     if person.is_protected_account and person.pk != acting_user.pk:
         raise Forbidden("Can't force a password change on this person it's a protected account.")
     if not person.password_change_required:

@@ -13,6 +13,7 @@ from audit.services import REDACTED, audit_record
 from config.errors import ApplicationError, field_error
 from people.models import AuthToken, PasswordResetRequest, PasswordResetToken, Person, PersonStatus, Role
 from people.services._shared import email_person, ensure_not_bot, validate_new_password
+from people.services.escalation import ensure_may_manage
 from people.services.reset_tokens import password_reset_token_issue, password_reset_token_match, reset_link
 from people.services.sign_in import is_locked_out, locked_for_password_check, record_login_failure
 from people.tokens import tokens_revoke_all
@@ -33,6 +34,7 @@ def _audit_password(*, actor: Person | None, person: Person, action: str) -> Non
 
 
 def _check_can_set_password_of(acting_user: Person, person: Person) -> None:
+    ensure_may_manage(acting_user=acting_user, person=person)
     if person.is_protected_account and acting_user.pk != person.pk:
         raise ApplicationError("This user is in protected accounts.")
     if (person.role == Role.ADMIN and acting_user.pk != person.pk and person.has_usable_password()):
@@ -117,6 +119,7 @@ def person_invite(*, acting_user: Person, person: Person) -> None:
         raise field_error("email", "This person has no email address to invite.")
     if not person.active:
         raise ApplicationError("User is unactive.")
+    ensure_may_manage(acting_user=acting_user, person=person)
     with transaction.atomic():
         token = password_reset_token_issue(person=person, hours=INVITATION_TOKEN_HOURS, purpose="invite")
         email_person(person, kind="invitation", subject="You are invited to Roster", sensitive=True,

@@ -31,6 +31,7 @@ from people.models import (
 from people.selectors import person_count_toward_user_limit
 from people.services._shared import email_person, validate_new_password
 from people.services.avatars import avatar_path
+from people.services.escalation import ensure_may_manage, ensure_no_escalation, person_keys
 from people.services.reset_tokens import password_reset_tokens_void
 from people.signals import person_force_deleting
 from people.tokens import tokens_revoke_all, tokens_rotate_api_token
@@ -252,6 +253,8 @@ def person_create(*, acting_user: Person | None, data: dict[str, Any]) -> Person
 
     password = data.get("password")
     person = Person(**{k: v for k, v in data.items() if k in WRITABLE_FIELDS})
+    # Creating a person gives them their role's keys: only keys the actor holds may be given.
+    ensure_no_escalation(acting_user=acting_user, gained=person_keys(person))
     if password is not None:
         validate_new_password(password, person=person)
         person.password = make_password(password)
@@ -334,6 +337,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         data.pop("expiration_date", None)
     data = _normalize(data)
     person = person_locked_for_update(person)
+    ensure_may_manage(acting_user=acting_user, person=person)
 
     if person.is_protected_account and acting_user.pk != person.pk:
         if data.get("active") is False or data.get("status") not in (None, *SIGN_IN_STATUSES):
@@ -365,9 +369,12 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
     _check_references(data, person_pk=person.pk)
 
     before = _audited_values(person)
+    keys_before = person_keys(person)
     for field, value in data.items():
         if field in WRITABLE_FIELDS and field not in ("active", "status"):
             setattr(person, field, value)
+    # A new role (or a bot turned into a person) may bring keys: only those the actor holds may be given.
+    ensure_no_escalation(acting_user=acting_user, gained=person_keys(person) - keys_before)
     _apply_status(person, data, previous_status=previous_status)
     # Reactivation, or a bot or guest turned into a regular person: one more seat is taken.
     counted_after = person.active and not person.is_bot and not person.is_guest
@@ -502,6 +509,7 @@ def person_set_reporting(*, acting_user: Person, person: Person, body: dict[str,
 def person_delete(*, acting_user: Person, person: Person, force: bool = False) -> None:
     if acting_user.pk == person.pk:
         raise Forbidden("You can't delete yourself.")
+    ensure_may_manage(acting_user=acting_user, person=person)
     if person.is_protected_account:
         raise Forbidden("Can't delete this person it's a protected account.")
     if force:
@@ -526,6 +534,7 @@ def person_add_department(*, acting_user: Person, person: Person, department_id)
         department = Department.objects.get(pk=uuid.UUID(str(department_id)))
     except (ValueError, TypeError, Department.DoesNotExist):
         raise field_error("department_id", "Department ID matches no department") from None
+    ensure_may_manage(acting_user=acting_user, person=person)
     _, added = PersonDepartment.objects.get_or_create(person=person, department=department)
     if added:
         Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())
@@ -540,6 +549,7 @@ def person_remove_department(*, acting_user: Person, person: Person, department_
         department = Department.objects.get(pk=uuid.UUID(str(department_id)))
     except (ValueError, TypeError, Department.DoesNotExist):
         raise field_error("department_id", "Department ID matches no department") from None
+    ensure_may_manage(acting_user=acting_user, person=person)
     removed, _ = PersonDepartment.objects.filter(person=person, department=department).delete()
     if removed:
         Person.objects.filter(pk=person.pk).update(updated_at=timezone.now())

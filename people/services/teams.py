@@ -11,6 +11,7 @@ from audit.services import audit_record
 from config.errors import field_error
 from departments.models import Team
 from people.models import Person, PersonTeam
+from people.services.escalation import ensure_may_manage
 from people.services.persons import person_locked_for_update
 
 
@@ -34,6 +35,7 @@ def _record(*, acting_user: Person, person: Person, joined: list[str], left: lis
 def person_join_team(*, acting_user: Person, person: Person, team_id) -> None:
     team = _team(team_id)
     person = person_locked_for_update(person)
+    ensure_may_manage(acting_user=acting_user, person=person)
     _, joined = PersonTeam.objects.get_or_create(person=person, team=team)
     _record(acting_user=acting_user, person=person, joined=[str(team.pk)] if joined else [], left=[])
 
@@ -42,6 +44,7 @@ def person_join_team(*, acting_user: Person, person: Person, team_id) -> None:
 def person_leave_team(*, acting_user: Person, person: Person, team_id) -> None:
     team = _team(team_id)
     person = person_locked_for_update(person)
+    ensure_may_manage(acting_user=acting_user, person=person)
     removed, _ = PersonTeam.objects.filter(person=person, team=team).delete()
     _record(acting_user=acting_user, person=person, joined=[], left=[str(team.pk)] if removed else [])
 
@@ -50,6 +53,7 @@ def person_leave_team(*, acting_user: Person, person: Person, team_id) -> None:
 def person_join_all_teams(*, acting_user: Person, person: Person) -> None:
     """Every team that is not archived."""
     person = person_locked_for_update(person)
+    ensure_may_manage(acting_user=acting_user, person=person)
     current = set(PersonTeam.objects.filter(person=person).values_list("team_id", flat=True))
     missing = list(Team.objects.filter(archived=False).exclude(pk__in=current).values_list("pk", flat=True))
     PersonTeam.objects.bulk_create([PersonTeam(person=person, team_id=pk) for pk in missing],
@@ -60,6 +64,7 @@ def person_join_all_teams(*, acting_user: Person, person: Person) -> None:
 @transaction.atomic
 def person_leave_all_teams(*, acting_user: Person, person: Person) -> None:
     person = person_locked_for_update(person)
+    ensure_may_manage(acting_user=acting_user, person=person)
     memberships = PersonTeam.objects.filter(person=person)
     left = [str(pk) for pk in memberships.values_list("team_id", flat=True)]
     memberships.delete()

@@ -41,7 +41,7 @@ def test_seed_demo_with_volumes_generates_a_consistent_history():
 def test_plain_seed_demo_makes_no_history():
     call_command("seed_demo", stdout=io.StringIO())
     assert not TimeSpent.objects.exists()
-    assert Person.objects.count() == 7
+    assert Person.objects.count() == 8  # one person of each of the seven roles, and a second artist
 
 
 def test_make_run_seeds_the_demo_history_once(db):

@@ -27,6 +27,7 @@ PERSONS = [
     ("Lena", "Lighter", "lena.lighter@roster.localhost.dev", Role.USER, "Lighting"),
     ("Carl", "Client", "carl.client@roster.localhost.dev", Role.CLIENT, None),
     ("Vera", "Vendor", "vera.vendor@roster.localhost.dev", Role.VENDOR, "Compositing"),
+    ("Hana", "Hr", "hana.hr@roster.localhost.dev", Role.HR, "Production"),
 ]
 
 

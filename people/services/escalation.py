@@ -1,0 +1,41 @@
+"""The two rules that keep anyone from climbing through the permission table (issue 7): giving no key one
+does not hold, and changing nobody who holds a guarded key one does not hold. Every service that changes
+another person calls `ensure_may_manage`; role changes and grants call `ensure_no_escalation`. See
+people.services.permission_rules for the grants and denials themselves."""
+
+from config.errors import Forbidden
+from config.permissions import declared_permissions
+from people.models import Person
+from people.permissions import active_overrides, effective_permissions
+
+
+def person_keys(person: Person, *, role: str | None = None, is_bot: bool | None = None,
+                overrides: dict | None = None) -> frozenset[str]:
+    """The keys a person's role and rules give them, whether or not the account may sign in now (unlike
+    `get_all_permissions`, empty for an inactive account); the keyword arguments ask "what if"."""
+    granted, denied = active_overrides(person.permission_overrides if overrides is None else overrides)
+    return effective_permissions(role=person.role if role is None else role,
+                                 is_bot=person.is_bot if is_bot is None else is_bot, granted=granted, denied=denied)
+
+
+def ensure_may_manage(*, acting_user: Person | None, person: Person) -> None:
+    """Refuse (403) when the person holds a guarded key the actor does not: HR does not change an admin."""
+    if acting_user is None or acting_user.pk == person.pk:
+        return
+    declared = declared_permissions()
+    above = sorted(key for key in person_keys(person)
+                   if declared[key].guarded and not acting_user.has_perm(key))
+    if above:
+        raise Forbidden(f"This person holds permissions you do not ({', '.join(above)}): only someone who holds "
+                        "them may change this person.", data={"permissions": above})
+
+
+def ensure_no_escalation(*, acting_user: Person | None, gained: frozenset[str] | set[str]) -> None:
+    """Refuse (403) to give keys the actor does not hold; the system (no actor) and the holders of
+    `persons.grant_any_permission` may give anything."""
+    if acting_user is None or not gained or acting_user.has_perm("persons.grant_any_permission"):
+        return
+    missing = sorted(key for key in gained if not acting_user.has_perm(key))
+    if missing:
+        raise Forbidden(f"You can't give permissions you do not hold: {', '.join(missing)}.",
+                        data={"permissions": missing})
