@@ -124,14 +124,16 @@ def time_spent_is_writable_by(*, viewer: Person, task: Task, person: Person) -> 
     return person.pk == viewer.pk or viewer.has_perm("time_spents.log_for_others")
 
 
-def person_time_spents_visible_to(*, viewer: Person, person: Person, project_id=None) -> QuerySet[TimeSpent]:
+def person_time_spents_visible_to(*, viewer: Person, person: Person, project_id=None,
+                                  opens_hr_data: bool = False) -> QuerySet[TimeSpent]:
     """A person's time spent as `viewer` may read it (zou-api.md 5 #5-#9): admins and the person all of it;
     managers and supervisors the time on their team's projects (a `project_id` outside them is a 403), and
-    supervisors only on task types of their departments; anyone else gets a 403."""
+    supervisors only on task types of their departments; anyone else gets a 403. Beyond Zou, whoever opens the
+    person's HR data (`opens_hr_data`, people.visibility: a line manager, say) reads all of it."""
     queryset = TimeSpent.objects.filter(person=person)
     if project_id is not None:
         queryset = queryset.filter(task__project_id=project_id)
-    if viewer.has_perm("time_spents.view") or viewer.pk == person.pk:
+    if viewer.has_perm("time_spents.view") or viewer.pk == person.pk or opens_hr_data:
         return queryset
     if not viewer.has_perm("time_spents.view_projects"):
         raise Forbidden("You are not allowed to see this person's time spent.")

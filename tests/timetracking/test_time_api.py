@@ -141,6 +141,38 @@ def test_person_routes_scoping(user, manager, supervisor, client_person, bot, sh
                                 {"start_date": "2018-06-01", "end_date": "2018-06-30"}).status_code == 403
 
 
+
+def test_whoever_opens_a_persons_hr_data_reads_all_their_time_and_day_offs(user, supervisor, client_person,
+                                                                          shot_task, logged):
+    """Issue 7 item 2: a line manager (any role, at any depth) and a supervisor of the person's department read
+    the person's whole time and day-offs, beyond Zou's project rules; a stranger stays refused."""
+    day_off(person=user, date=dt.date(2018, 6, 11))
+    routes = (f"/api/data/persons/{user.pk}/time-spents/year/2018",
+              f"/api/data/persons/{user.pk}/time-spents/month/all/2018/06",
+              f"/api/data/persons/{user.pk}/day-offs/month/2018/06")
+    top_manager = make_person(email="top@example.com", role="vendor")
+    line_manager = make_person(email="line@example.com", role="client")
+    for path in routes:  # strangers to the user: Zou's rules, which refuse these roles
+        assert client_for(line_manager).get(path).status_code == 403
+        assert client_for(top_manager).get(path).status_code == 403
+    Person.objects.filter(pk=user.pk).update(manager=line_manager)
+    Person.objects.filter(pk=line_manager.pk).update(manager=top_manager)
+    for caller in (line_manager, top_manager):
+        year, month, day_offs = (client_for(caller).get(path) for path in routes)
+        assert _sum(year.json()) == 1400 and _sum(month.json()) == 1400
+        assert [row["date"] for row in day_offs.json()] == ["2018-06-11"]
+    assert client_for(client_person).get(routes[0]).status_code == 403  # still a stranger
+
+    # A supervisor: Zou's rule shows none of it (no team, no department on the task types) until the user
+    # joins one of the supervisor's departments.
+    assert client_for(supervisor).get(routes[0]).json() == []
+    assert client_for(supervisor).get(routes[2]).status_code == 403
+    layout = Department.objects.create(name="Layout", color="#654321")
+    person_add_department(acting_user=None, person=supervisor, department_id=layout.pk)
+    person_add_department(acting_user=None, person=user, department_id=layout.pk)
+    assert _sum(client_for(supervisor).get(routes[0]).json()) == 1400
+    assert client_for(supervisor).get(routes[2]).status_code == 200
+
 # The tables (items 31, 54; the scoping of 5) ---------------------------------------------------------------
 
 def test_tables_for_800_minutes_on_june_4(admin_api, user, shot_task):

@@ -7,6 +7,7 @@ writes go through the services."""
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -20,6 +21,7 @@ from config.permissions import ANY_PERSON
 from config.renderers import FastJSONRenderer
 from people.models import Person
 from people.selectors import person_qs_visible_to
+from people.visibility import person_hr_visible_qs
 from timetracking import selectors, services
 from timetracking.api import serializers as s
 from timetracking.api.views import TimetrackingCrudViewSet
@@ -220,13 +222,21 @@ class PersonTimeViewSet(viewsets.GenericViewSet):
     }
 
     def get_person(self) -> Person:
+        """The person, with `opens_hr_data` (people.visibility: admins and HR, the person's line managers at
+        any depth, supervisors of their departments) read in the same query. Whoever opens the person's HR
+        data reads all their time and day-offs (issue 7, item 2), beyond Zou's project and department rules;
+        anyone else is held to those rules and the action's key."""
+        viewer = self.request.user
         person_id = parse_uuid(self.kwargs["person_id"], status_code=404, message="Person not found.")
-        person = person_qs_visible_to(viewer=self.request.user).filter(pk=person_id).first()
+        person = (person_qs_visible_to(viewer=viewer).filter(pk=person_id)
+                  .annotate(opens_hr_data=Exists(person_hr_visible_qs(viewer=viewer).filter(pk=OuterRef("pk"))))
+                  .first())
         if person is None:
             raise NotFound("Person not found.")
         if person.is_bot:
             raise Forbidden("This person is a bot.")
-        self.check_object_permissions(self.request, person)
+        if not person.opens_hr_data:
+            self.check_object_permissions(self.request, person)
         return person
 
     # Time spent
@@ -252,7 +262,8 @@ class PersonTimeViewSet(viewsets.GenericViewSet):
     def _visible_time(self, person: Person):
         project_id = request_project_id(self.request)
         return selectors.person_time_spents_visible_to(viewer=self.request.user, person=person,
-                                                       project_id=project_id)
+                                                       project_id=project_id,
+                                                       opens_hr_data=person.opens_hr_data)
 
     @extend_schema(operation_id="person_time_of_day", summary="A person's time spent on a day (`by-date?date=` is gazu 1.1's spelling)",
                    parameters=[*PERSON, *DAY, OpenApiParameter("date", OpenApiTypes.DATE, description=(
