@@ -354,3 +354,7 @@ class DesktopLoginLog(ZouModel):
 
     def __str__(self):
         return f"{self.person_id} at {self.date:%Y-%m-%d %H:%M}"
+
+
+# The LDAP sync's records live with their code (people/ldap/); imported here so Django finds them in this app.
+from people.ldap.models import SyncRun, SyncRunAction  # noqa: E402,F401

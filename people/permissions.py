@@ -52,6 +52,7 @@ PEOPLE_PERMISSIONS = {
     "persons.view_desktop_logins.self": EVERY_ROLE,
     "persons.add_desktop_login": ADMIN,
     "persons.add_desktop_login.self": EVERY_ROLE,
+    "persons.view_ldap_sync_runs": ADMIN,  # the LDAP sync's records in the back office
     # Sessions: a bot has no interactive session to end or password to change.
     "auth.session": EVERY_ROLE,
     # The HR back office: entering it, and each of its screens (see TablePermissionsAdmin).
