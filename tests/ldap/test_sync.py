@@ -2,8 +2,8 @@
 and reactivates, what it refuses, and what it records."""
 
 import io
-import re
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
