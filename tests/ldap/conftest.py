@@ -1,6 +1,7 @@
 """A real OpenLDAP server for the LDAP tests: Debian's slapd, started once per test session (once per xdist
-worker) on a free loopback port, from a configuration generated in a temporary directory (mdb database,
-suffix dc=roster,dc=test, the cosine, inetorgperson and nis schemas). Each test starts from the same tree
+worker) on free loopback ports (ldap:// with StartTLS, and ldaps://, with a self-signed certificate made by
+openssl), from a configuration generated in a temporary directory (mdb database, suffix dc=roster,dc=test,
+the cosine, inetorgperson and nis schemas). Each test starts from the same tree
 (fixtures/studio.ldif), loaded with ldap-utils; the code under test talks to it with ldap3.
 
 No skipping: without slapd and ldap-utils the tests fail and say how to install them."""
@@ -17,6 +18,7 @@ from tests.ports import unused_loopback_port
 
 SLAPD = "/usr/sbin/slapd"
 SLAPADD = "/usr/sbin/slapadd"
+OPENSSL = "/usr/bin/openssl"
 LDAP_TOOLS = {name: f"/usr/bin/{name}" for name in ("ldapadd", "ldapmodify", "ldapdelete", "ldapsearch")}
 SCHEMAS = Path("/etc/ldap/schema")
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -36,6 +38,8 @@ include {schemas}/nis.schema
 modulepath /usr/lib/ldap
 moduleload back_mdb
 pidfile {dir}/slapd.pid
+TLSCertificateFile {dir}/server.crt
+TLSCertificateKeyFile {dir}/server.key
 # A person binds to check their own password; nobody reads one.
 access to attrs=userPassword
     by anonymous auth
@@ -51,7 +55,7 @@ directory {dir}/db
 
 
 def _require_tools() -> None:
-    missing = [path for path in (SLAPD, SLAPADD, *LDAP_TOOLS.values(), str(SCHEMAS / "nis.schema"))
+    missing = [path for path in (SLAPD, SLAPADD, OPENSSL, *LDAP_TOOLS.values(), str(SCHEMAS / "nis.schema"))
                if not os.path.exists(path)]
     if missing:
         pytest.fail(
@@ -63,8 +67,14 @@ def _require_tools() -> None:
 @dataclass
 class Slapd:
     url: str
+    ldaps_url: str
     workdir: Path
     process: subprocess.Popen | None = None
+
+    @property
+    def ca_file(self) -> str:
+        """The server's self-signed certificate, which is its own CA."""
+        return str(self.workdir / "server.crt")
 
     def _tool(self, name: str, *args: str, stdin: str | None = None, check: bool = True):
         result = subprocess.run([LDAP_TOOLS[name], "-x", "-H", self.url, "-D", ADMIN_DN, "-w", ADMIN_PASSWORD,
@@ -103,10 +113,11 @@ def _start(workdir: Path) -> Slapd:
     conf = workdir / "slapd.conf"
     process = None
     for _attempt in range(3):  # the port is free when picked; another process may take it before slapd binds
-        server = Slapd(url=f"ldap://127.0.0.1:{unused_loopback_port()}/", workdir=workdir)
+        server = Slapd(url=f"ldap://127.0.0.1:{unused_loopback_port()}/",
+                       ldaps_url=f"ldaps://127.0.0.1:{unused_loopback_port()}/", workdir=workdir)
         log = open(workdir / "slapd.log", "w")  # noqa: SIM115 (closed with the process)
         # -d 0: stays in the foreground, so the fixture owns the process and stops it by its pid.
-        process = subprocess.Popen([SLAPD, "-h", server.url, "-f", str(conf), "-d", "0"],
+        process = subprocess.Popen([SLAPD, "-h", f"{server.url} {server.ldaps_url}", "-f", str(conf), "-d", "0"],
                                    stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + START_SECONDS
@@ -127,6 +138,12 @@ def slapd(tmp_path_factory):
     _require_tools()
     workdir = tmp_path_factory.mktemp("slapd")
     (workdir / "db").mkdir()
+    made = subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                           "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                           "-keyout", str(workdir / "server.key"), "-out", str(workdir / "server.crt")],
+                          capture_output=True, text=True, timeout=60)
+    if made.returncode != 0:
+        pytest.fail(f"openssl could not make the test certificate: {made.stderr}", pytrace=False)
     (workdir / "slapd.conf").write_text(SLAPD_CONF.format(
         schemas=SCHEMAS, dir=workdir, suffix=SUFFIX, admin_dn=ADMIN_DN, admin_password=ADMIN_PASSWORD))
     loaded = subprocess.run([SLAPADD, "-f", str(workdir / "slapd.conf"), "-l", str(FIXTURES / "base.ldif")],

@@ -1,6 +1,11 @@
 """The sync's plan and settings as plain values, without a directory or a database."""
 
+import json
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +119,25 @@ def test_a_bad_setting_is_named(settings, name, value, message):
 
 def test_member_dns_compare_without_case_or_spaces():
     assert normalised_dn("UID=Ada, OU=People,dc=X") == normalised_dn("uid=ada,ou=people,dc=x")
+
+
+BEAT_PROBE = """
+import json
+from config.settings import base
+print(json.dumps(base.CELERY_BEAT_SCHEDULE.get("sync-ldap")))
+"""
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"LDAP_URL": "ldap://127.0.0.1:389"}, {"task": "people.tasks.sync_ldap", "schedule": 3600.0}),
+    ({"LDAP_URL": "ldap://127.0.0.1:389", "LDAP_SYNC_INTERVAL_SECONDS": "900"},
+     {"task": "people.tasks.sync_ldap", "schedule": 900.0}),
+    ({"LDAP_URL": "ldap://127.0.0.1:389", "LDAP_SYNC_INTERVAL_SECONDS": "0"}, None),
+    ({"LDAP_URL": ""}, None),
+])
+def test_the_beat_syncs_while_ldap_is_configured(env, expected):
+    result = subprocess.run([sys.executable, "-c", BEAT_PROBE], cwd=Path(__file__).resolve().parents[2],
+                            env={**os.environ, "DEBUG": "1", "LDAP_SYNC_INTERVAL_SECONDS": "", **env},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected
