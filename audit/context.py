@@ -1,6 +1,7 @@
 """Where the current request came from, for the audit rows its services write: set by
 AuditRequestMiddleware, read by audit.services. Outside a request (tasks, commands) both are empty."""
 
+import contextlib
 import contextvars
 import ipaddress
 import uuid
@@ -13,6 +14,8 @@ from rest_framework.throttling import BaseThrottle
 class RequestOrigin:
     ip_address: str | None = None
     request_id: str = ""
+    # Who acts when no person does (actor None): a named run of the system, e.g. "LDAP sync run 12".
+    system_actor_label: str = ""
 
 
 NO_ORIGIN = RequestOrigin()
@@ -42,6 +45,17 @@ class AuditRequestMiddleware:
             _origin.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+@contextlib.contextmanager
+def system_run_origin(*, run_id: str, actor_label: str):
+    """The audit rows written inside name the run that wrote them: the run's id as their request id and its
+    name as the actor of rows without a person acting, so each row leads back to its run."""
+    token = _origin.set(RequestOrigin(request_id=run_id[:64], system_actor_label=actor_label))
+    try:
+        yield
+    finally:
+        _origin.reset(token)
 
 
 def client_address(request) -> str | None:

@@ -34,7 +34,8 @@ def _entry(*, actor, action: str, target, target_type: str, changes: dict[str, A
     origin = current_origin()
     return AuditEntry(
         action=action,
-        actor_id=getattr(actor, "pk", None), actor_label=_label(actor),
+        actor_id=getattr(actor, "pk", None),
+        actor_label=_label(actor) if actor is not None else origin.system_actor_label[:300],
         target_type=target_type,
         target_id=str(target.pk) if target is not None else str(target_id or "")[:64],
         target_label=_label(target) if target is not None else str(target_label or "")[:300],

@@ -354,3 +354,7 @@ def admin_password_change(request, extra_context=None):
         extra_context={**admin.site.each_context(request), **(extra_context or {})},
         template_name=admin.site.password_change_template or "registration/password_change_form.html",
     )(request)
+
+
+# The LDAP sync runs' screens (people/ldap/admin.py) register with this app's.
+import people.ldap.admin  # noqa: E402,F401

@@ -407,3 +407,7 @@ class PersonPermissionRule(models.Model):
 
     def is_active(self, now) -> bool:
         return self.expires_at is None or self.expires_at > now
+
+
+# The LDAP sync's records live with their code (people/ldap/); imported here so Django finds them in this app.
+from people.ldap.models import SyncRun, SyncRunAction  # noqa: E402,F401

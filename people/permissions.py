@@ -96,6 +96,7 @@ PEOPLE_PERMISSIONS = {
     "persons.manage_permissions": ADMIN_HR,
     # Give a role or a key one does not hold oneself (people.services.permission_rules): the top of the table.
     "persons.grant_any_permission": ADMIN,
+    "persons.view_ldap_sync_runs": ADMIN,  # the LDAP sync's records in the back office
     # Sessions: a bot has no interactive session to end or password to change.
     "auth.session": EVERY_ROLE,
     # The HR back office: entering it, and each of its screens (see TablePermissionsAdmin).

@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from people.ldap.models import SyncTrigger
+from people.ldap.sync import ldap_sync
 from people.services import lifecycle, passwords
 
 
@@ -25,3 +27,10 @@ def requeue_pending_password_reset_requests() -> int:
 def deactivate_expired_persons() -> int:
     """Accounts whose expiration date has passed stop signing in (beat, every hour)."""
     return lifecycle.persons_deactivate_expired()
+
+
+@shared_task
+def sync_ldap() -> str:
+    """The directory sync on the beat's schedule (LDAP_SYNC_INTERVAL_SECONDS): applies without asking, never
+    forced, so an empty answer or a mass removal is refused and recorded instead."""
+    return ldap_sync(trigger=SyncTrigger.BEAT).status

@@ -3,6 +3,7 @@
 #   PostgreSQL on 127.0.0.1:5432 (role postgres, trust auth, allowed to create databases)
 #   Redis      on 127.0.0.1:6379, and the redis-server binary (the fault tests start private servers)
 #   Chromium   /usr/bin/chromium + /usr/bin/chromedriver (Debian's packages; the browser tests drive them)
+#   slapd      /usr/sbin/slapd + ldap-utils (Debian's packages; the LDAP tests start private servers)
 # Starts them when installed but stopped; installs them with apt-get when missing and running as root.
 set -euo pipefail
 
@@ -226,6 +227,35 @@ ensure_chromium() {
     ok "Chromium ${version%% *}"
 }
 
+# ---------------------------------------------------------------- OpenLDAP
+
+SLAPD=/usr/sbin/slapd
+LDAPADD=/usr/bin/ldapadd
+
+ensure_slapd() {
+    # Only the binaries: tests/ldap/conftest.py starts a private server per test session on a free port.
+    if [ ! -x "$SLAPD" ] || [ ! -x "$LDAPADD" ]; then
+        if ! is_root || ! have apt-get; then
+            fail "OpenLDAP $SLAPD" \
+                "slapd and ldap-utils are required for the LDAP tests (tests/ldap/): $SLAPD or $LDAPADD is missing." \
+                "Install Debian's packages ('sudo apt-get install slapd ldap-utils') or rerun as root to let this script install them."
+        fi
+        note "installing OpenLDAP (apt-get install -y slapd ldap-utils)"
+        apt_install slapd ldap-utils >&2 || fail "OpenLDAP $SLAPD" \
+            "slapd and ldap-utils are required for the LDAP tests: 'apt-get install -y slapd ldap-utils' failed."
+        [ -x "$SLAPD" ] && [ -x "$LDAPADD" ] || fail "OpenLDAP $SLAPD" \
+            "slapd and ldap-utils are required for the LDAP tests: apt-get installed them" \
+            "but $SLAPD or $LDAPADD is still missing."
+        # The package may start a system server on port 389; the tests need none, so it is stopped again.
+        if have service; then service slapd stop >/dev/null 2>&1 || true; fi
+    fi
+    local version
+    version="$("$SLAPD" -VV 2>&1 | head -1)" || true
+    version="${version#*slapd }"
+    ok "OpenLDAP slapd ${version%% *}"
+}
+
 ensure_postgres
 ensure_redis
 ensure_chromium
+ensure_slapd

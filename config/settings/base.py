@@ -382,3 +382,26 @@ CELERY_BEAT_SCHEDULE["deactivate-expired-persons"] = {
 CELERY_BEAT_SCHEDULE["requeue-pending-password-reset-requests"] = {
     "task": "people.tasks.requeue_pending_password_reset_requests", "schedule": 60.0,
 }
+
+# LDAP / Active Directory (people.ldap): `manage.py sync_ldap` and the sign-in of persons whose
+# authentication_method is "ldap". Off while LDAP_URL is empty. The bind password is read here only.
+LDAP_URL = os.environ.get("LDAP_URL", "").strip()
+LDAP_BIND_DN = os.environ.get("LDAP_BIND_DN", "").strip()
+LDAP_BIND_PASSWORD = os.environ.get("LDAP_BIND_PASSWORD", "")
+LDAP_BASE_DN = os.environ.get("LDAP_BASE_DN", "").strip()
+LDAP_USER_FILTER = os.environ.get("LDAP_USER_FILTER", "").strip()  # empty: a default for the directory's kind
+LDAP_GROUP_BASE_DN = os.environ.get("LDAP_GROUP_BASE_DN", "").strip()
+LDAP_IS_AD = env_bool("LDAP_IS_AD")
+LDAP_EMAIL_DOMAIN = os.environ.get("LDAP_EMAIL_DOMAIN", "").strip()
+LDAP_GROUP_DEPARTMENTS = os.environ.get("LDAP_GROUP_DEPARTMENTS", "").strip()
+LDAP_MAX_DEACTIVATE = os.environ.get("LDAP_MAX_DEACTIVATE", "10%").strip() or "10%"
+LDAP_START_TLS = env_bool("LDAP_START_TLS")
+LDAP_TLS_VERIFY = env_bool("LDAP_TLS_VERIFY", True)
+LDAP_CA_CERT_FILE = os.environ.get("LDAP_CA_CERT_FILE", "").strip()
+LDAP_TIMEOUT_SECONDS = env_int("LDAP_TIMEOUT_SECONDS", 10)
+# The beat runs the sync this often while LDAP_URL is set (0: never; run the command yourself).
+LDAP_SYNC_INTERVAL_SECONDS = env_int("LDAP_SYNC_INTERVAL_SECONDS", 3600)
+if LDAP_URL and LDAP_SYNC_INTERVAL_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["sync-ldap"] = {
+        "task": "people.tasks.sync_ldap", "schedule": float(LDAP_SYNC_INTERVAL_SECONDS),
+    }

@@ -1,12 +1,13 @@
-"""Helpers more than one service topic needs: mailing a person, refusing bots, vetting a new password."""
+"""Helpers more than one service topic needs: mailing a person, refusing bots and directory (LDAP) accounts
+their password actions, vetting a new password."""
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from config.errors import Forbidden, field_error
+from config.errors import ApplicationError, Forbidden, field_error
 from notifications.services import email_enqueue
-from people.models import Person
+from people.models import AuthenticationMethod, Person
 
 
 def email_person(person: Person, *, kind: str, subject: str, sensitive: bool = False, to: str | None = None,
@@ -25,6 +26,17 @@ def ensure_not_bot(person: Person) -> None:
     """Password, invitation and 2FA actions make no sense for a bot (Zou's check_person_is_not_bot)."""
     if person.is_bot:
         raise Forbidden("This action is not available for bots.")
+
+
+DIRECTORY_PASSWORD_MESSAGE = ("This person signs in with the studio directory (LDAP): the password is changed "
+                              "in the directory, not in Roster.")
+
+
+def ensure_password_kept_in_roster(person: Person) -> None:
+    """A person whose authentication method is LDAP has no password in Roster to set, change or reset: their
+    directory checks it at each sign-in."""
+    if person.authentication_method == AuthenticationMethod.LDAP:
+        raise ApplicationError(DIRECTORY_PASSWORD_MESSAGE)
 
 
 def validate_new_password(password, *, person: Person | None, field: str = "password") -> None:

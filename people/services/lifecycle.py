@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from config.errors import ApplicationError, Forbidden, field_error
 from people.models import SIGN_IN_STATUSES, Person, PersonStatus
-from people.services._shared import email_person, ensure_not_bot
+from people.services._shared import email_person, ensure_not_bot, ensure_password_kept_in_roster
 from people.services.escalation import ensure_may_manage
 from people.services.persons import check_user_limit, person_locked_for_update
 from people.tokens import tokens_revoke_all
@@ -88,6 +88,7 @@ def person_force_password_reset(*, acting_user: Person, person: Person, reason=N
     """The person must choose a new password at their next sign-in; every session ends now. Returns whether
     a notice was queued (a person without an email address gets none)."""
     ensure_not_bot(person)
+    ensure_password_kept_in_roster(person)
     reason = _reason(reason)
     person = person_locked_for_update(person)
     ensure_may_manage(acting_user=acting_user, person=person)

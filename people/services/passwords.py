@@ -11,8 +11,21 @@ from django.utils import timezone
 
 from audit.services import REDACTED, audit_record
 from config.errors import ApplicationError, field_error
-from people.models import AuthToken, PasswordResetRequest, PasswordResetToken, Person, PersonStatus, Role
-from people.services._shared import email_person, ensure_not_bot, validate_new_password
+from people.models import (
+    AuthenticationMethod,
+    AuthToken,
+    PasswordResetRequest,
+    PasswordResetToken,
+    Person,
+    PersonStatus,
+    Role,
+)
+from people.services._shared import (
+    email_person,
+    ensure_not_bot,
+    ensure_password_kept_in_roster,
+    validate_new_password,
+)
 from people.services.escalation import ensure_may_manage
 from people.services.reset_tokens import password_reset_token_issue, password_reset_token_match, reset_link
 from people.services.sign_in import is_locked_out, locked_for_password_check, record_login_failure
@@ -45,6 +58,7 @@ def _check_can_set_password_of(acting_user: Person, person: Person) -> None:
 def person_set_password(*, acting_user: Person, person: Person, password, password_2) -> None:
     """An admin sets someone's password; their open sessions end, since the old secret is void."""
     ensure_not_bot(person)
+    ensure_password_kept_in_roster(person)
     if password != password_2:
         raise field_error("password_2", "Confirmation password doesn't match.")
     _check_can_set_password_of(acting_user, person)
@@ -66,6 +80,7 @@ def person_change_own_password(*, person: Person, old_password, password, passwo
     session ends: whoever held the old password may hold a token too. The person's row stays locked from the
     check to the change, so parallel changes with the same old password make one change: the others wait,
     then find the old password wrong."""
+    ensure_password_kept_in_roster(person)  # before the old password is checked: nothing to count
     with locked_for_password_check(person) as person:
         if is_locked_out(person):
             raise ApplicationError("Too many failed login attempts.",
@@ -93,6 +108,7 @@ def password_reset_complete(*, email, token, password, password2) -> None:
     person = Person.objects.filter(email__iexact=str(email or "").strip(), is_bot=False).first()
     if password_reset_token_match(person=person, token=token) is None:
         raise ApplicationError("Wrong or expired token.")
+    ensure_password_kept_in_roster(person)
     if password != password2:
         raise field_error("password2", "Confirmation password doesn't match.")
     if not person.active:
@@ -115,6 +131,7 @@ def password_reset_complete(*, email, token, password, password2) -> None:
 def person_invite(*, acting_user: Person, person: Person) -> None:
     """Email a link to choose a password; a pending invitation is reused, so re-sending keeps one link."""
     ensure_not_bot(person)
+    ensure_password_kept_in_roster(person)
     if not person.email:
         raise field_error("email", "This person has no email address to invite.")
     if not person.active:
@@ -130,6 +147,7 @@ def person_invite(*, acting_user: Person, person: Person) -> None:
 def person_reset_password_link(*, acting_user: Person, person: Person) -> str:
     """The reset link an admin hands over in person; calling it twice gives the same link."""
     ensure_not_bot(person)
+    ensure_password_kept_in_roster(person)
     _check_can_set_password_of(acting_user, person)
     if not person.email:
         raise field_error("email", "This person has no email address.")
@@ -194,8 +212,10 @@ def password_reset_request_ids_to_requeue() -> list:
 
 def password_reset_request(*, email) -> None:
     """Look the address up and mail a link; silent about whether it exists, only active persons get one.
-    Runs in a task (`password_reset_request_handle`), never in the request that asks."""
-    person = Person.objects.filter(email__iexact=str(email or "").strip(), is_bot=False, active=True).first()
+    Runs in a task (`password_reset_request_handle`), never in the request that asks. A directory (LDAP)
+    account gets nothing either: its password is not Roster's to reset."""
+    person = Person.objects.filter(email__iexact=str(email or "").strip(), is_bot=False, active=True).exclude(
+        authentication_method=AuthenticationMethod.LDAP).first()
     if person is None:
         return
     with transaction.atomic():

@@ -24,7 +24,9 @@ from django.utils import timezone
 from audit.services import audit_record
 from config.errors import ApplicationError
 from config.throttles import normalised_identifier
-from people.models import Person, PersonStatus
+from people.ldap.config import LdapConfigError, ldap_config
+from people.ldap.directory import DirectoryError, directory_check_password
+from people.models import AuthenticationMethod, Person, PersonStatus
 from people.services.reset_tokens import password_reset_token_issue
 from people.tokens import IssuedPair, tokens_issue_login_pair, tokens_revoke_session
 
@@ -172,29 +174,48 @@ def person_find_for_login(identifier: str) -> Person | None:
     )
 
 
+def _directory_password_matches(person: Person, password: str) -> bool:
+    """An LDAP person's password, checked by the directory (people.ldap.directory). A directory that cannot
+    answer, or LDAP switched off, refuses the sign-in without counting a failure: not the person's doing. There
+    is no fallback to a password stored in Roster."""
+    try:
+        return directory_check_password(ldap_config(), login=person.desktop_login, password=password,
+                                        ldap_uid=person.ldap_uid)
+    except (DirectoryError, LdapConfigError) as exc:
+        logger.warning("LDAP sign-in of person %s refused: the directory did not answer: %s", person.pk, exc)
+        _audit_refusal(person, "directory unavailable")
+        raise LoginRefused(400, {"login": False}) from None
+
+
 def auth_login(*, identifier: str, password: str) -> Person:
     """The person signing in, or LoginRefused with Zou's status and body for each failure."""
     person = person_find_for_login(identifier)
     if person is None:
         _refuse_unknown_identifier(identifier, password)
+    signs_in_with_directory = person.authentication_method == AuthenticationMethod.LDAP
     with locked_for_password_check(person) as person:
         if is_locked_out(person):
             _spend_a_password_check(password)  # as slow as any other refusal
             _audit_refusal(person, "locked out")
             raise LoginRefused(400, LOCKED_OUT)
-        if not person.has_usable_password():
+        if signs_in_with_directory:
+            if not _directory_password_matches(person, password):
+                record_login_failure(person)
+                _audit_refusal(person, "wrong directory password")
+                raise LoginRefused(400, {"login": False})
+        elif not person.has_usable_password():
             _spend_a_password_check(password)  # as slow as a real check: no hint that the account is new
             record_login_failure(person)
             _audit_refusal(person, "no password set")
             raise LoginRefused(400, {"login": False})
-        if not check_password(password, person.password):
+        elif not check_password(password, person.password):
             record_login_failure(person)
             _audit_refusal(person, "wrong password")
             raise LoginRefused(400, {"login": False})
-    if (password == "default" or person.password_change_required) and person.active:
+    if (password == "default" or person.password_change_required) and person.active and not signs_in_with_directory:
         # The password really is Zou's placeholder "default" (imported accounts), or an admin asked for a new
         # one: it must be replaced before any session opens, so hand back a token for PUT
-        # /auth/reset-password instead.
+        # /auth/reset-password instead. Not for a directory password: Roster cannot change that one.
         token = password_reset_token_issue(person=person)
         raise LoginRefused(400, {"login": False, "default_password": True, "token": token})
     if not person.active:

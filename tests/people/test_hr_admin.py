@@ -26,6 +26,7 @@ NOT_HR_SCREENS = {
     "/admin/departments/organisation/", "/admin/departments/salaryscale/", "/admin/departments/hardwareitem/",
     "/admin/timetracking/project/", "/admin/timetracking/entity/", "/admin/timetracking/task/",
     "/admin/quotas/quotatarget/", "/admin/quotas/quotareport/",
+    "/admin/people/syncrun/",  # the LDAP sync: the directory is IT's, its runs are read by admins
 }
 
 
