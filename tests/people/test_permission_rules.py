@@ -113,7 +113,9 @@ def test_a_date_means_through_that_day_and_the_past_is_refused(admin, user):
     api = client_for(admin)
     body = patch(api, user, {"granted": [{"key": "audit.view", "expires_at": "2999-06-30"}]}).json()
     assert body["rules"][0]["expires_at"].startswith("2999-07-01T00:00:00")
-    for bad in ("2001-01-01", "2001-01-01T10:00:00", "tomorrow", 12):
+    # ... and the end of the calendar is a 400, not a 500: the day after 9999-12-31, and an instant that is
+    # still 9999 in its own offset but 10000 in UTC.
+    for bad in ("2001-01-01", "2001-01-01T10:00:00", "tomorrow", 12, "9999-12-31", "9999-12-31T23:00:00-05:00"):
         response = patch(api, user, {"granted": [{"key": "audit.view", "expires_at": bad}]})
         assert_field_error(response, "granted")
 
