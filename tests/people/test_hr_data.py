@@ -234,6 +234,16 @@ def test_the_360_profile_names_a_bad_parameter(admin_api, user, params, field):
     assert_field_error(admin_api.get(f"/api/data/persons/{user.pk}/admin-profile", params), field)
 
 
+def test_the_360_profile_takes_the_whole_calendar(admin_api, busy_person):
+    """The first and last days a date can name are a window like any other, not a 500."""
+    response = admin_api.get(f"/api/data/persons/{busy_person.pk}/admin-profile",
+                             {"start": "0001-01-01", "end": "9999-12-31"})
+    assert response.status_code == 200, response.content[:300]
+    everything = admin_api.get(f"/api/data/persons/{busy_person.pk}/admin-profile").json()
+    assert response.json()["audit_events"] == everything["audit_events"] != []
+    assert response.json()["desktop_login_logs"] == everything["desktop_login_logs"] != []
+
+
 def test_the_360_summary_counts_and_dates(admin, admin_api, busy_person):
     AuditEntry.objects.create(action="person.updated", actor_id=busy_person.pk, target_type="person",
                               target_id=str(admin.pk))
