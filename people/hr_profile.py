@@ -53,7 +53,8 @@ def _within(field: str, window: ProfileWindow) -> Q:
     condition = Q()
     if window.start is not None:
         condition &= Q(**{f"{field}__gte": _day_start(window.start)})
-    if window.end is not None:
+    # The last day of the calendar has no day after it to bound by: it is open on that side.
+    if window.end is not None and window.end < dt.date.max:
         condition &= Q(**{f"{field}__lt": _day_start(window.end + dt.timedelta(days=1))})
     return condition
 

@@ -1,6 +1,7 @@
 """The two rules that keep anyone from climbing through the permission table (issue 7): giving no key one
 does not hold, and changing nobody who holds a guarded key one does not hold. Every service that changes
-another person calls `ensure_may_manage`; role changes and grants call `ensure_no_escalation`. See
+another person calls `ensure_may_manage`; role changes and grants call `ensure_no_escalation`, and handing a
+bot's token to someone else calls `ensure_may_hold_credentials_of`. See
 people.services.permission_rules for the grants and denials themselves."""
 
 from config.errors import Forbidden
@@ -38,4 +39,16 @@ def ensure_no_escalation(*, acting_user: Person | None, gained: frozenset[str] |
     missing = sorted(key for key in gained if not acting_user.has_perm(key))
     if missing:
         raise Forbidden(f"You can't give permissions you do not hold: {', '.join(missing)}.",
+                        data={"permissions": missing})
+
+
+def ensure_may_hold_credentials_of(*, acting_user: Person | None, person: Person) -> None:
+    """Refuse (403) to hand the actor a credential of `person` (a bot's API token) that would let them act with
+    keys they do not hold: whoever holds the token holds the bot's keys, as whoever sets a password holds the
+    person's (hence `persons.set_password` is admins' only)."""
+    if acting_user is None or acting_user.pk == person.pk or acting_user.has_perm("persons.grant_any_permission"):
+        return
+    missing = sorted(key for key in person_keys(person) if not acting_user.has_perm(key))
+    if missing:
+        raise Forbidden(f"This bot's token would give you permissions you do not hold: {', '.join(missing)}.",
                         data={"permissions": missing})

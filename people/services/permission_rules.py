@@ -45,12 +45,17 @@ def _expiry(field: str, raw, *, now: dt.datetime) -> dt.datetime | None:
         moment = None if day is not None else parse_datetime(raw)
     except ValueError:
         moment = None
-    if day is not None:
-        moment = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    try:
+        if day is not None:
+            moment = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+        if moment is not None and timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        if moment is not None:
+            moment.astimezone(dt.UTC)  # stored and compared in UTC: the instant must exist there too
+    except OverflowError:  # the last day of year 9999, or an instant that UTC puts past it
+        raise field_error(field, f"expires_at {raw!r} is out of range.") from None
     if moment is None:
         raise field_error(field, f"expires_at {raw!r} is not an ISO 8601 date or date-time.")
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
     if moment <= now:
         raise field_error(field, f"expires_at {raw!r} is not in the future.")
     return moment

@@ -31,7 +31,12 @@ from people.models import (
 from people.selectors import person_count_toward_user_limit
 from people.services._shared import email_person, validate_new_password
 from people.services.avatars import avatar_path
-from people.services.escalation import ensure_may_manage, ensure_no_escalation, person_keys
+from people.services.escalation import (
+    ensure_may_hold_credentials_of,
+    ensure_may_manage,
+    ensure_no_escalation,
+    person_keys,
+)
 from people.services.reset_tokens import password_reset_tokens_void
 from people.signals import person_force_deleting
 from people.tokens import tokens_revoke_all, tokens_rotate_api_token
@@ -375,6 +380,13 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
             setattr(person, field, value)
     # A new role (or a bot turned into a person) may bring keys: only those the actor holds may be given.
     ensure_no_escalation(acting_user=acting_user, gained=person_keys(person) - keys_before)
+    # A bot whose expiration date is (re)set gets a fresh token, handed to the actor: only someone who holds
+    # the bot's keys may take it (HR turning a production manager into a bot must not get their keys).
+    expiration = data.get("expiration_date", "absent")
+    issues_token = person.is_bot and expiration != "absent" and (
+        expiration is None or expiration >= timezone.localdate())
+    if issues_token:
+        ensure_may_hold_credentials_of(acting_user=acting_user, person=person)
     _apply_status(person, data, previous_status=previous_status)
     # Reactivation, or a bot or guest turned into a regular person: one more seat is taken.
     counted_after = person.active and not person.is_bot and not person.is_guest
@@ -396,12 +408,7 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         tokens_revoke_all(person=person)
 
     # A bot whose expiration date is (re)set gets a fresh token; the old one stops working.
-    access_token = None
-    expiration = data.get("expiration_date", "absent")
-    if person.is_bot and expiration != "absent" and (
-        expiration is None or expiration >= timezone.localdate()
-    ):
-        access_token = tokens_rotate_api_token(person=person)
+    access_token = tokens_rotate_api_token(person=person) if issues_token else None
     return PersonWriteResult(person=person, access_token=access_token)
 
 

@@ -26,7 +26,7 @@ HR_ROUTES = {
     "360 profile": "/api/data/persons/{id}/admin-profile",
     "360 summary": "/api/data/persons/{id}/admin-summary",
 }
-ROLES = ("admin", "manager", "supervisor", "user", "client", "vendor", "bot")
+ROLES = ("admin", "hr", "manager", "supervisor", "user", "client", "vendor", "bot")
 RELATIONSHIPS = ("self", "direct report", "indirect report", "department member", "own line manager",
                  "stranger")
 
@@ -34,6 +34,7 @@ RELATIONSHIPS = ("self", "direct report", "indirect report", "department member"
 # role, Zou's production manager, grants nothing here); department members are seen by supervisors.
 SEES = {
     "admin": set(RELATIONSHIPS),
+    "hr": set(RELATIONSHIPS),
     "supervisor": {"self", "direct report", "indirect report", "department member"},
     **{role: {"self", "direct report", "indirect report"} for role in ("manager", "user", "client", "vendor",
                                                                         "bot")},
@@ -85,6 +86,33 @@ def test_who_opens_whose_hr_data(route, role, relationship):
         assert response.json()["message"] == "Person not found."
 
 
+# The person's other HR data: among the persons whose HR data the caller sees, the keys decide (their own,
+# or admins' and HR's); a hidden person is the same 404 as nobody.
+KEYED_HR_ROUTES = {
+    "settings": "/api/data/persons/{id}/settings",
+    "permissions": "/api/data/persons/{id}/permissions",
+}
+READS_EVERYONE_S = {"settings": ("admin", "hr"), "permissions": ("admin", "hr")}
+
+
+@pytest.mark.parametrize("route", KEYED_HR_ROUTES)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("relationship", RELATIONSHIPS)
+def test_who_reads_whose_settings_and_permissions(route, role, relationship):
+    viewer = make_viewer(role)
+    target = target_for(viewer, relationship)
+    response = client_for(viewer).get(KEYED_HR_ROUTES[route].format(id=target.pk))
+    if role == "bot" and route == "settings":
+        expected = 403  # a bot holds no settings key at all (humans only): refused before any lookup
+    elif relationship not in SEES[role]:
+        expected = 404
+    elif role in READS_EVERYONE_S[route] or relationship == "self":
+        expected = 200
+    else:
+        expected = 403
+    assert response.status_code == expected, (route, role, relationship, response.content[:200])
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_the_selector_lists_exactly_the_visible_persons_in_one_query(role):
     viewer = make_viewer(role)
@@ -93,7 +121,7 @@ def test_the_selector_lists_exactly_the_visible_persons_in_one_query(role):
         visible = set(person_hr_visible_qs(viewer=viewer).values_list("pk", flat=True))
     assert len(captured) == 1
     expected = {targets[relationship].pk for relationship in SEES[role]}
-    if role == "admin":
+    if role in ("admin", "hr"):
         assert visible == set(Person.objects.values_list("pk", flat=True))
     else:
         # Intermediate line managers of an indirect report are reports too; nobody else is.
@@ -110,7 +138,7 @@ def test_zou_directory_keeps_zou_visibility(role):
     listed = {row["id"] for row in api.get("/api/data/persons").json()}
     assert listed == {str(pk) for pk in Person.objects.values_list("pk", flat=True)}
     assert api.get(f"/api/data/persons/{stranger.pk}").status_code == 200
-    hr_status = 200 if role == "admin" else 404
+    hr_status = 200 if role in ("admin", "hr") else 404
     assert api.get(f"/api/data/persons/{stranger.pk}/admin-profile").status_code == hr_status
 
 
@@ -232,6 +260,16 @@ def test_the_360_profile_window_cuts_every_list(admin_api, busy_person):
 ])
 def test_the_360_profile_names_a_bad_parameter(admin_api, user, params, field):
     assert_field_error(admin_api.get(f"/api/data/persons/{user.pk}/admin-profile", params), field)
+
+
+def test_the_360_profile_takes_the_whole_calendar(admin_api, busy_person):
+    """The first and last days a date can name are a window like any other, not a 500."""
+    response = admin_api.get(f"/api/data/persons/{busy_person.pk}/admin-profile",
+                             {"start": "0001-01-01", "end": "9999-12-31"})
+    assert response.status_code == 200, response.content[:300]
+    everything = admin_api.get(f"/api/data/persons/{busy_person.pk}/admin-profile").json()
+    assert response.json()["audit_events"] == everything["audit_events"] != []
+    assert response.json()["desktop_login_logs"] == everything["desktop_login_logs"] != []
 
 
 def test_the_360_summary_counts_and_dates(admin, admin_api, busy_person):

@@ -113,7 +113,9 @@ def test_a_date_means_through_that_day_and_the_past_is_refused(admin, user):
     api = client_for(admin)
     body = patch(api, user, {"granted": [{"key": "audit.view", "expires_at": "2999-06-30"}]}).json()
     assert body["rules"][0]["expires_at"].startswith("2999-07-01T00:00:00")
-    for bad in ("2001-01-01", "2001-01-01T10:00:00", "tomorrow", 12):
+    # ... and the end of the calendar is a 400, not a 500: the day after 9999-12-31, and an instant that is
+    # still 9999 in its own offset but 10000 in UTC.
+    for bad in ("2001-01-01", "2001-01-01T10:00:00", "tomorrow", 12, "9999-12-31", "9999-12-31T23:00:00-05:00"):
         response = patch(api, user, {"granted": [{"key": "audit.view", "expires_at": bad}]})
         assert_field_error(response, "granted")
 
@@ -357,3 +359,26 @@ def test_hr_manages_other_persons_records_and_states(hr):
     assert api.post(f"/api/actions/persons/{artist.pk}/suspend", {"reason": "leave"}, format="json").status_code == 200
     artist.refresh_from_db()
     assert (artist.daily_salary, artist.contract_type, artist.status) == (300, "freelance", PersonStatus.SUSPENDED)
+
+
+@pytest.mark.django_db
+def test_hr_takes_no_token_of_a_bot_whose_keys_it_lacks(hr, admin):
+    """A bot's fresh token is handed to whoever (re)set its expiry: HR turning a production manager into a bot,
+    or renewing a manager bot's token, would hold the production's keys (projects.change, tasks.create)."""
+    production_manager = ManagerFactory(email="mona@example.com")
+    manager_bot = PersonFactory(bot=True, role=Role.MANAGER, first_name="Render")
+    api = client_for(hr)
+    for person, body in ((production_manager, {"is_bot": True, "expiration_date": None}),
+                         (manager_bot, {"expiration_date": None})):
+        response = api.put(f"/api/data/persons/{person.pk}", body, format="json")
+        assert response.status_code == 403, response.content
+        assert "projects.change" in response.json()["message"] and "access_token" not in response.json()
+    assert not Person.objects.get(pk=production_manager.pk).is_bot
+    assert not AuditEntry.objects.filter(action="person.updated").exists()
+    # A bot with HR's keys or fewer, HR may renew; an admin renews any.
+    artist_bot = PersonFactory(bot=True, role=Role.USER, first_name="Sync")
+    response = api.put(f"/api/data/persons/{artist_bot.pk}", {"expiration_date": None}, format="json")
+    assert response.status_code == 200 and response.json()["access_token"]
+    response = client_for(admin).put(f"/api/data/persons/{manager_bot.pk}", {"expiration_date": None},
+                                     format="json")
+    assert response.status_code == 200 and response.json()["access_token"]
