@@ -42,13 +42,15 @@ def ensure_no_escalation(*, acting_user: Person | None, gained: frozenset[str] |
                         data={"permissions": missing})
 
 
-def ensure_may_hold_credentials_of(*, acting_user: Person | None, person: Person) -> None:
-    """Refuse (403) to hand the actor a credential of `person` (a bot's API token) that would let them act with
-    keys they do not hold: whoever holds the token holds the bot's keys, as whoever sets a password holds the
-    person's (hence `persons.set_password` is admins' only)."""
+def ensure_may_hold_credentials_of(*, acting_user: Person | None, person: Person,
+                                   credential: str = "This bot's token") -> None:
+    """Refuse (403) to hand the actor a credential of `person` that would let them act with keys they do not
+    hold: whoever holds a bot's API token holds the bot's keys, as whoever sets a password holds the person's
+    (hence `persons.set_password` is admins' only), and whoever moves a person's sign-in identity (email,
+    desktop login, LDAP entry) to an address they control can reset the password there and sign in as them."""
     if acting_user is None or acting_user.pk == person.pk or acting_user.has_perm("persons.grant_any_permission"):
         return
     missing = sorted(key for key in person_keys(person) if not acting_user.has_perm(key))
     if missing:
-        raise Forbidden(f"This bot's token would give you permissions you do not hold: {', '.join(missing)}.",
+        raise Forbidden(f"{credential} would give you permissions you do not hold: {', '.join(missing)}.",
                         data={"permissions": missing})

@@ -101,6 +101,8 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
 
 # Both identify a person at sign-in, so no two humans may share one (bots may: they never sign in).
 SIGN_IN_IDENTIFIERS = ("email", "desktop_login")
+# What a person signs in as, or where their password is reset or checked: moving one hands over the account.
+SIGN_IN_IDENTITY_FIELDS = ("email", "desktop_login", "authentication_method", "ldap_uid")
 
 
 def _check_identifier_free(field: str, value: str | None, *, is_bot: bool, exclude_pk=None) -> None:
@@ -387,6 +389,13 @@ def person_update(*, acting_user: Person, person: Person, data: dict[str, Any]) 
         expiration is None or expiration >= timezone.localdate())
     if issues_token:
         ensure_may_hold_credentials_of(acting_user=acting_user, person=person)
+    # Whoever moves someone's sign-in identity can reset their password there and become them: only someone
+    # holding all of that person's keys may (HR does not repoint a production manager's email).
+    moved_identity = sorted(field for field in SIGN_IN_IDENTITY_FIELDS if field in data
+                            and (before.get(field) or "") != (getattr(person, field) or ""))
+    if moved_identity:
+        ensure_may_hold_credentials_of(acting_user=acting_user, person=person,
+                                       credential=f"Changing this person's {moved_identity[0]}")
     _apply_status(person, data, previous_status=previous_status)
     # Reactivation, or a bot or guest turned into a regular person: one more seat is taken.
     counted_after = person.active and not person.is_bot and not person.is_guest

@@ -382,3 +382,30 @@ def test_hr_takes_no_token_of_a_bot_whose_keys_it_lacks(hr, admin):
     response = client_for(admin).put(f"/api/data/persons/{manager_bot.pk}", {"expiration_date": None},
                                      format="json")
     assert response.status_code == 200 and response.json()["access_token"]
+
+
+@pytest.mark.django_db
+def test_hr_moves_no_sign_in_identity_of_someone_whose_keys_it_lacks(hr, admin):
+    """Repointing a production manager's email (or desktop login, or LDAP entry) at an address HR controls, then
+    asking for a reset link, would hand HR the manager's keys: refused, nothing saved, no audit row; an artist's
+    email HR may change, an admin anyone's."""
+    production_manager = ManagerFactory(email="mona@example.com", desktop_login="mona")
+    api = client_for(hr)
+    for body in ({"email": "hr-controlled@example.com"}, {"desktop_login": "hr.alias"},
+                 {"authentication_method": "ldap", "ldap_uid": "hr-entry"}):
+        response = api.put(f"/api/data/persons/{production_manager.pk}", body, format="json")
+        assert response.status_code == 403, response.content
+        assert "projects.change" in response.json()["message"]
+    stored = Person.objects.get(pk=production_manager.pk)
+    assert (stored.email, stored.desktop_login, stored.authentication_method) == (
+        "mona@example.com", "mona", "password")
+    assert not AuditEntry.objects.filter(action="person.updated").exists()
+    # Other fields of the same person stay HR's to change, and the unchanged email may be sent back as is.
+    response = api.put(f"/api/data/persons/{production_manager.pk}",
+                       {"email": "mona@example.com", "phone": "+33 1 23 45 67 89"}, format="json")
+    assert response.status_code == 200, response.content
+    artist = PersonFactory(email="art@example.com")
+    assert api.put(f"/api/data/persons/{artist.pk}", {"email": "art2@example.com"},
+                   format="json").status_code == 200
+    assert client_for(admin).put(f"/api/data/persons/{production_manager.pk}", {"email": "mona2@example.com"},
+                                 format="json").status_code == 200
