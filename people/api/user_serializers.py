@@ -77,7 +77,8 @@ class DirectoryEntrySerializer(serializers.Serializer):
     first_name = serializers.CharField()
     last_name = serializers.CharField()
     full_name = serializers.CharField()
-    email = serializers.CharField(allow_null=True)
+    email = serializers.CharField(allow_null=True, help_text=(
+        "Null unless the caller reads emails in Zou's person form (admins, HR, production managers)."))
     has_avatar = serializers.BooleanField()
     departments = serializers.ListField(child=serializers.UUIDField())
     presence = serializers.ChoiceField(choices=Presence.choices)

@@ -137,12 +137,15 @@ class PersonLookupViewSet(viewsets.GenericViewSet):
     def directory(self, request):
         queryset = selectors.person_directory_qs(viewer=request.user, name=request.query_params.get("q"))
         page = self.paginate_queryset(queryset)
-        rows = directory_rows(queryset if page is None else page)
+        rows = directory_rows(queryset if page is None else page,
+                              with_email=request.user.has_perm("persons.view_details"))
         return Response(rows) if page is None else self.get_paginated_response(rows)
 
 
-def directory_rows(persons) -> list[dict]:
-    """Two queries whatever the number: the persons, then their department ids."""
+def directory_rows(persons, *, with_email: bool) -> list[dict]:
+    """Two queries whatever the number: the persons, then their department ids. Emails only for callers who
+    read them in Zou's person form anyway (`persons.view_details`): Zou's minimal form hides them from the
+    other roles, and a client or vendor must not collect the studio's address list here."""
     persons = list(persons)
     departments: dict = {person.pk: [] for person in persons}
     if persons:
@@ -151,7 +154,7 @@ def directory_rows(persons) -> list[dict]:
             departments[person_id].append(str(department_id))
     since = selectors.online_since()
     return [{"id": str(person.pk), "first_name": person.first_name, "last_name": person.last_name,
-             "full_name": person.full_name, "email": person.email, "has_avatar": person.has_avatar,
+             "full_name": person.full_name, "email": person.email if with_email else None, "has_avatar": person.has_avatar,
              "departments": departments[person.pk], "presence": person.presence,
              "last_seen": zou_datetime_text(person.last_seen),
              "online": selectors.person_is_online(person, since=since)} for person in persons]

@@ -21,6 +21,7 @@ from audit.services import audit_record
 from config.errors import field_error
 from people import validators
 from people.models import Appearance, DateFormat, Person
+from people.services.escalation import ensure_may_manage
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ def person_settings_replace(*, acting_user: Person, person: Person, body: Any) -
     before and after. Nothing changed: nothing is written, not even `updated_at`."""
     wanted = settings_validate(body)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    # Whoever is granted the key still changes nobody holding a guarded key they lack (an admin's settings).
+    ensure_may_manage(acting_user=acting_user, person=person)
     before = person_settings_values(person)
     changes = {key: [before[key], wanted[key]] for key in wanted if before[key] != wanted[key]}
     if not changes:

@@ -347,6 +347,13 @@ def test_the_directory_lists_active_humans_with_their_presence(user_api, colleag
     assert (by_name["Grace"]["presence"], by_name["Linus"]["last_seen"]) == ("away", None)
     assert set(by_name["Ada"]) == {"id", "first_name", "last_name", "full_name", "email", "has_avatar",
                                    "departments", "presence", "last_seen", "online"}
+    # Emails only for those who read them in Zou's person form: not a user, a client or a vendor.
+    assert {row["email"] for row in rows} == {None}
+    for role, sees_emails in (("client", False), ("vendor", False), ("manager", True), ("hr", True)):
+        caller = PersonFactory(role=role, email=f"{role}@studio.io")
+        emails = {row["first_name"]: row["email"] for row in client_for(caller).get(
+            "/api/data/persons/directory").json()}
+        assert (emails["Ada"] == "ada@studio.io") is sees_emails, role
 
 
 def test_online_minutes_are_a_setting(user_api, colleagues, settings):
@@ -377,3 +384,17 @@ def test_the_directory_runs_the_same_queries_whatever_its_size(user_api, colleag
         person = PersonFactory(first_name=f"More{i}")
         person.departments.add(colleagues["modeling"])
     assert measured() == small == 3  # the token, the persons, their department ids
+
+
+def test_a_granted_settings_key_changes_nobody_above_its_holder(admin, hr, user):
+    """`persons.change_settings` granted to an HR person reaches an artist's settings, never an admin's (who
+    holds guarded keys HR lacks): the guard every service changing another person applies."""
+    granted = client_for(admin).patch(f"/api/data/persons/{hr.pk}/permissions",
+                                      {"granted": ["persons.change_settings"], "reason": "settings clean-up"},
+                                      format="json")
+    assert granted.status_code == 200, granted.content
+    hr_api = client_for(Person.objects.get(pk=hr.pk))
+    assert hr_api.put(settings_url(user), {"appearance": "dark"}, format="json").status_code == 200
+    refused = hr_api.put(settings_url(admin), {"appearance": "dark"}, format="json")
+    assert refused.status_code == 403 and "organisations.change" in refused.json()["message"]
+    assert Person.objects.get(pk=admin.pk).appearance != "dark"
