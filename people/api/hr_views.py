@@ -15,7 +15,7 @@ from people.api.hr_serializers import AdminProfileOutputSerializer, AdminSummary
 from people.api.person_rows import person_row, with_relation_ids
 from people.api.serializers import DesktopLoginLogSerializer
 from people.api.views import PersonActionViewSet
-from people.visibility import person_for_audit_trail, person_for_hr_data
+from people.visibility import READS_WHOLE_AUDIT_LOG, person_for_audit_trail, person_for_hr_data
 
 READ_ERRORS = {400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE}
 HIDDEN = "A person whose HR data the caller may not see is a 404, like an unknown one."
@@ -25,6 +25,11 @@ WINDOW = [
     OpenApiParameter("end", str, description="Last day (YYYY-MM-DD), included; open if absent."),
     OpenApiParameter("limit", int, description="Rows per list, newest first: 1 to 500 (default 50)."),
 ]
+
+
+def audit_context(request) -> dict:
+    """Client addresses and request ids in audit rows: for those who read the whole audit log only."""
+    return {"network_details": request.user.has_perm(READS_WHOLE_AUDIT_LOG)}
 
 
 class PersonHrDataViewSet(PersonActionViewSet):
@@ -45,7 +50,7 @@ class PersonHrDataViewSet(PersonActionViewSet):
         person = person_for_audit_trail(viewer=request.user, person_id=person_id)
         limit = parse_audit_limit(request.query_params)
         entries = audit_entries_for(target_type="person", target_id=person.pk)[:limit]
-        return Response(AuditEntrySerializer(entries, many=True).data)
+        return Response(AuditEntrySerializer(entries, many=True, context=audit_context(request)).data)
 
     @extend_schema(summary="A person's 360 profile: record, placement, recent history and time (seed 003)",
                    description=HIDDEN, parameters=WINDOW,
@@ -61,7 +66,8 @@ class PersonHrDataViewSet(PersonActionViewSet):
             "direct_reports_count": profile.direct_reports_count,
             "departments": profile.departments,
             "teams": profile.teams,
-            "audit_events": AuditEntrySerializer(profile.audit_events, many=True).data,
+            "audit_events": AuditEntrySerializer(profile.audit_events, many=True,
+                                                 context=audit_context(request)).data,
             "desktop_login_logs": DesktopLoginLogSerializer(profile.desktop_login_logs, many=True).data,
             "sections": profile.sections,
             "window": {"start": window.start, "end": window.end, "limit": window.limit},

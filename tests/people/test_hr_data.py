@@ -193,6 +193,13 @@ def test_a_line_manager_reads_the_audit_trail_of_a_report(admin_api, user):
     trail = client_for(user).get(f"/api/data/persons/{report.pk}/audit-logs").json()
     assert [entry["action"] for entry in trail] == ["person.updated", "person.created"]
     assert trail[0]["target_id"] == str(report.pk)
+    # What changed and who changed it, but not where HR signed in from: that is for the audit log's readers.
+    assert trail[0]["changes"]["phone"][1] == "+33 1 23 45 67 89"
+    assert (trail[0]["ip_address"], trail[0]["request_id"]) == (None, None)
+    profile = client_for(user).get(f"/api/data/persons/{report.pk}/admin-profile").json()
+    assert {(event["ip_address"], event["request_id"]) for event in profile["audit_events"]} == {(None, None)}
+    admin_trail = admin_api.get(f"/api/data/persons/{report.pk}/audit-logs").json()
+    assert admin_trail[0]["ip_address"] == "127.0.0.1" and admin_trail[0]["request_id"]
 
 
 # The 360 profile --------------------------------------------------------------------------------------------
