@@ -2,6 +2,7 @@
 write, with ISO weeks, a sentinel for "no department", no zero rows; rebuilt and verified by a command."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,7 +16,7 @@ from people.services.persons import person_delete
 from tests.conftest import make_person
 from tests.timetracking.factories import TaskFactory, TaskTypeFactory, day_off, time_spent
 from timetracking import services, totals
-from timetracking.models import NO_DEPARTMENT, DayOff, Period, TimeSpent, TimeSpentTotal
+from timetracking.models import NO_DEPARTMENT, DayOff, Period, TimeSpent, TimeSpentPersonTotal, TimeSpentTotal
 
 JUNE_4 = dt.date(2024, 6, 4)
 
@@ -171,3 +172,6 @@ class TotalsProperty(HypothesisTestCase):
                     person_delete(acting_user=admin, person=person, force=True)
             assert totals.verify() == [], operation
         assert not TimeSpentTotal.objects.filter(minutes__lt=totals.EPSILON).exists()
+        # The rollup's stored table cells (PostgreSQL's generated column) follow its minutes.
+        for row in TimeSpentPersonTotal.objects.all():
+            assert row.table_cell == f'"{row.person_id}":{json.dumps(row.minutes)}', row
