@@ -16,8 +16,8 @@ import re
 
 from django.contrib.postgres.aggregates import BitOr
 from django.db import connection
-from django.db.models import BigIntegerField, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, ExtractDay
+from django.db.models import BigIntegerField, Func, OuterRef, Subquery
+from django.db.models.functions import ExtractDay
 
 from config.errors import ApplicationError
 from people.models import DesktopLoginLog, Person
@@ -66,9 +66,12 @@ def presence_days(*, year: int, month: int) -> set[tuple]:
     return set(_logins_of_month(year, month).values_list("person_id", "day").distinct())
 
 
-def _day_bit():
-    """`1 << day` (a bigint: bits 1 to 31) of a login's day of the month in UTC."""
-    return Cast(Value(1), BigIntegerField()).bitleftshift(Cast(ExtractDay("date", tzinfo=dt.UTC), IntegerField()))
+class DayBitUTC(Func):
+    """PostgreSQL: `1 << d` (a bigint, bits 1 to 31) for a timestamp on day `d` of its month in UTC, the day
+    read with `date_part` (a double) rather than `EXTRACT` (a numeric, several times slower per row)."""
+
+    output_field = BigIntegerField()
+    template = "(1::bigint << date_part('day', %(expressions)s AT TIME ZONE 'UTC')::integer)"
 
 
 def presence_rows(*, year: int, month: int) -> list[tuple[str, str, int]]:
@@ -78,7 +81,7 @@ def presence_rows(*, year: int, month: int) -> list[tuple[str, str, int]]:
     persons = presence_persons()
     if connection.vendor == "postgresql":
         logins = (_logins_of_month(year, month).filter(person=OuterRef("pk")).values("person_id")
-                  .annotate(days=BitOr(_day_bit())).values("days"))
+                  .annotate(days=BitOr(DayBitUTC("date"))).values("days"))
         return [(first_name, last_name, days or 0) for first_name, last_name, days in
                 persons.annotate(days=Subquery(logins)).values_list("first_name", "last_name", "days")]
     masks: dict = {}
