@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -106,6 +107,25 @@ def test_the_command_verifies_fixes_and_rebuilds(capsys):
     assert services.time_totals_rebuild() == 4
     assert stored(Period.WEEK) == {("2024-06-03", 23): 800.0}
     assert "Rebuilt" not in capsys.readouterr().err
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_vacuums_what_it_rebuilt(capsys):
+    """Outside a transaction the rebuilt tables are vacuumed at once: every page all-visible again (the time
+    tables read the rollup's covering index alone) and fresh statistics."""
+    person, task = make_person(), TaskFactory()
+    for day in range(1, 29):
+        time_spent(task=task, person=person, date=dt.date(2024, 2, day), duration=60)
+    call_command("time_totals", "--rebuild")
+    assert "Vacuumed and analyzed the rebuilt tables." in capsys.readouterr().out
+    with connection.cursor() as cursor:
+        for model in (TimeSpentTotal, TimeSpentPersonTotal):
+            cursor.execute("SELECT relpages, relallvisible, reltuples FROM pg_class WHERE oid = %s::regclass",
+                           [model._meta.db_table])
+            pages, all_visible, tuples = cursor.fetchone()
+            assert pages > 0 and all_visible == pages, model
+            # 28 days, 5 ISO weeks (Thursday the 1st to Wednesday the 28th), a month, a year
+            assert tuples == model.objects.count() == 28 + 5 + 1 + 1, model
 
 
 # The property: whatever the writes, the stored totals equal a fresh GROUP BY --------------------------
