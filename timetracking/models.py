@@ -450,22 +450,68 @@ class TimeSpentTotal(models.Model):
         return f"{self.person_id} {self.period} {self.period_start}: {self.minutes} min"
 
 
+class TableCellJSON(Func):
+    """A time table's cell as the tables' JSON spells it, `"<person id>":<minutes>` (compact, as DRF renders
+    it), written by PostgreSQL: the person id as text, the float minutes as Python's repr spells them.
+
+    PostgreSQL's shortest round-trip digits are repr's digits; the two differ only in where they switch to
+    an exponent: PostgreSQL from 1e15, Python from 1e16. Integral values below 1e16 are therefore written
+    as integers with ".0", and the few other values of [1e15, 1e16) have their exponent moved back into the
+    digits (`1.0000000000000002e+15` -> `1000000000000000.2`). Everything else is PostgreSQL's text as is.
+    Exact below 1e16 (tests.timetracking.test_tables), which a total is far below (1e16 minutes are 19
+    billion years): beyond, PostgreSQL may print more digits than repr (`7.1394221364061504e+16`). Negative
+    zero is not repr's either ("0.0"): totals near zero are never stored.
+
+    Elsewhere (the embedded SQLite) it is NULL: the portable table path formats its cells in Python."""
+
+    arity = 2
+    output_field = models.TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+    # `{m}` is the minutes' SQL, `{p}` the person id's; the 1e15 branch moves an exponent of 15 back into
+    # the digits (a value there has 16 integral digits and, not being integral, some fractional ones).
+    POSTGRESQL_TEMPLATE = (
+        """('"' || ({p})::text || '":' || CASE"""
+        " WHEN ({m}) = trunc({m}) AND abs({m}) < 1e16 THEN ({m})::bigint::text || '.0'"
+        " WHEN abs({m}) >= 1e15 AND abs({m}) < 1e16"
+        r" THEN regexp_replace(({m})::text, '^(-?[0-9])[.]([0-9]{{15}})([0-9]+)e[+]15$', '\1\2.\3')"
+        " ELSE ({m})::text END)"
+    )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (person, person_params), (minutes, minutes_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions())
+        template = self.POSTGRESQL_TEMPLATE
+        return (template.format(p=person, m=minutes),
+                [*person_params] + [*minutes_params] * template.count("{m}"))
+
+
 class TimeSpentPersonTotal(models.Model):
     """The rollup of TimeSpentTotal over projects and departments: one row per person and period, what a
     table without a project or department filter or scope reads (so it neither groups nor reads a row per
     project and department). Kept by `timetracking.totals` with the detailed totals, in the same
-    transaction; a reader picks exactly one of the two (selectors.time_table)."""
+    transaction; a reader picks exactly one of the two (selectors.time_table).
+
+    `table_cell` is the row's cell of the tables' JSON, kept by PostgreSQL itself (a stored generated
+    column, so no writer can let it drift from the minutes) and carried in the unique index: a week table
+    of a year is a hundred thousand cells, which the database then only concatenates, from the index
+    alone, instead of formatting an id and a float for each (NULL on SQLite, which never reads it)."""
 
     period = models.CharField(max_length=5, choices=Period.choices)
     period_start = models.DateField()
     period_number = models.SmallIntegerField()
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     minutes = models.FloatField()
+    table_cell = models.GeneratedField(expression=TableCellJSON("person_id", "minutes"),
+                                       output_field=models.TextField(null=True), db_persist=True)
 
     class Meta:
         constraints = [
             CoveringUniqueConstraint(fields=["period", "period_start", "person"],
-                                     include=["period_number", "minutes"], name="unique_time_spent_person_total"),
+                                     include=["period_number", "minutes", "table_cell"],
+                                     name="unique_time_spent_person_total"),
         ]
 
     def __str__(self):

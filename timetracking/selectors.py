@@ -7,8 +7,9 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
 from config.errors import ApplicationError, Forbidden
 from config.rows import RenderedJSON
@@ -18,6 +19,7 @@ from timetracking.models import (
     Entity,
     Project,
     ProjectPersonLink,
+    TableCellJSON,
     Task,
     TaskPersonLink,
     TimeSpent,
@@ -233,45 +235,65 @@ def time_table_scope(*, viewer: Person, project_id=None, department_id=None, stu
     return TableScope(scope, True)
 
 
-def _table_rows(*, period: str, scope: TableScope, start: dt.date | None, end: dt.date | None) -> QuerySet:
-    """`(n, p, m)` rows: period number, person id, minutes; one per person and period. The rollup is read as
-    stored; the detailed totals are summed over the projects and departments in scope."""
+def _table_totals(*, period: str, scope: TableScope, start: dt.date | None, end: dt.date | None) -> QuerySet:
+    """The stored totals a table reads: the rollup when the scope allows, else the detailed totals."""
     model = TimeSpentTotal if scope.detailed else TimeSpentPersonTotal
     totals = model.objects.filter(scope.where, period=period).order_by()
     if start is not None:
         totals = totals.filter(period_start__gte=start, period_start__lt=end)
+    return totals
+
+
+def _table_rows(*, period: str, scope: TableScope, start: dt.date | None, end: dt.date | None) -> QuerySet:
+    """`(n, p, m)` rows: period number, person id, minutes; one per person and period. The rollup is read as
+    stored; the detailed totals are summed over the projects and departments in scope."""
+    totals = _table_totals(period=period, scope=scope, start=start, end=end)
     if scope.detailed:
         return totals.values(n=F("period_number"), p=F("person_id")).annotate(m=Sum("minutes"))
     return totals.values(n=F("period_number"), p=F("person_id"), m=F("minutes"))
 
 
-# The JSON of a table, written by PostgreSQL: `{"<n>":{"<person id>":<minutes>,...},...}` compact, as DRF
-# renders it. Floats are spelled as Python's repr spells them: integral values get ".0", other values use
-# PostgreSQL's shortest round-trip digits (the same digits as repr; both switch to exponents below 1e-4,
-# and the integral branch covers the range where their thresholds differ).
-TABLE_JSON_SQL = """
-SELECT '{' || COALESCE(string_agg('"' || n || '":{' || cells || '}', ',' ORDER BY n), '') || '}'
-FROM (
-    SELECT n, string_agg('"' || p::text || '":' || CASE WHEN m = trunc(m) AND abs(m) < 1e15
-                                                         THEN m::bigint::text || '.0' ELSE m::text END, ',') AS cells
-    FROM (%(rows)s) AS table_rows GROUP BY n
-) AS by_period"""
+# The detailed totals' cells, summed over projects and departments then written as the rollup's stored
+# `table_cell` is (the same SQL), one row of cells per period: `s` its start, `n` its number.
+DETAILED_PERIODS_SQL = f"""
+SELECT s, min(n), string_agg({TableCellJSON.POSTGRESQL_TEMPLATE.format(p="p", m="m")}, ',')
+FROM (%(rows)s) AS table_rows GROUP BY s"""
+
+
+def _table_period_cells(*, period: str, scope: TableScope, start: dt.date | None, end: dt.date | None
+                        ) -> list[tuple]:
+    """PostgreSQL: `(period start, period number, "<person id>":<minutes>,...)` rows, one per period, in no
+    order. From the rollup, the stored cells are only concatenated: one pass over its index, in index order
+    (grouped as they come, no sort, no hash table of a hundred thousand strings)."""
+    totals = _table_totals(period=period, scope=scope, start=start, end=end)
+    if not scope.detailed:
+        rows = totals.values("period_start").annotate(n=Min("period_number"),
+                                                      cells=StringAgg("table_cell", ","))
+        return list(rows.values_list("period_start", "n", "cells"))
+    rows = totals.values(s=F("period_start"), p=F("person_id")).annotate(n=Min("period_number"), m=Sum("minutes"))
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(DETAILED_PERIODS_SQL.replace("%(rows)s", sql), params)
+        return cursor.fetchall()
 
 
 def time_table(*, period: str, scope: TableScope, start: dt.date | None = None, end: dt.date | None = None
                ) -> dict[str, dict[str, float]] | RenderedJSON:
     """`{"<period number>": {"<person id>": minutes}}` from the stored totals of one period kind, over
     [start, end) when given: one query over persons x periods, whatever the history's size. On PostgreSQL
-    the database writes the JSON itself (RenderedJSON, sent as is by FastJSONRenderer): a week table is a
-    hundred thousand cells, which Python would spend most of the time turning into objects and back."""
-    rows = _table_rows(period=period, scope=scope, start=start, end=end)
+    the database writes the cells' JSON itself (RenderedJSON, sent as is by FastJSONRenderer): a week table
+    is a hundred thousand cells, which Python would spend most of the time turning into objects and back.
+    Periods come in date order (their numbers ascending), which Python puts them in: a few dozen rows."""
     if connection.vendor == "postgresql":
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(TABLE_JSON_SQL.replace("%(rows)s", sql), params)
-            return RenderedJSON(cursor.fetchone()[0])
+        # One join of all the pieces: each intermediate string of megabytes would cost its own allocation.
+        pieces = ["{"]
+        for _, number, cells in sorted(_table_period_cells(period=period, scope=scope, start=start, end=end)):
+            pieces += (",", '"', str(number), '":{', cells, "}")
+        pieces[1:2] = []  # the comma before the first period, if any
+        pieces.append("}")
+        return RenderedJSON("".join(pieces))
     table: dict[str, dict[str, float]] = {}
-    for row in rows:
+    for row in _table_rows(period=period, scope=scope, start=start, end=end):
         table.setdefault(str(row["n"]), {})[str(row["p"])] = float(row["m"])
     return table
 

@@ -2,9 +2,11 @@
 write, with ISO weeks, a sentinel for "no department", no zero rows; rebuilt and verified by a command."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -15,7 +17,7 @@ from people.services.persons import person_delete
 from tests.conftest import make_person
 from tests.timetracking.factories import TaskFactory, TaskTypeFactory, day_off, time_spent
 from timetracking import services, totals
-from timetracking.models import NO_DEPARTMENT, DayOff, Period, TimeSpent, TimeSpentTotal
+from timetracking.models import NO_DEPARTMENT, DayOff, Period, TimeSpent, TimeSpentPersonTotal, TimeSpentTotal
 
 JUNE_4 = dt.date(2024, 6, 4)
 
@@ -107,6 +109,25 @@ def test_the_command_verifies_fixes_and_rebuilds(capsys):
     assert "Rebuilt" not in capsys.readouterr().err
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_command_vacuums_what_it_rebuilt(capsys):
+    """Outside a transaction the rebuilt tables are vacuumed at once: every page all-visible again (the time
+    tables read the rollup's covering index alone) and fresh statistics."""
+    person, task = make_person(), TaskFactory()
+    for day in range(1, 29):
+        time_spent(task=task, person=person, date=dt.date(2024, 2, day), duration=60)
+    call_command("time_totals", "--rebuild")
+    assert "Vacuumed and analyzed the rebuilt tables." in capsys.readouterr().out
+    with connection.cursor() as cursor:
+        for model in (TimeSpentTotal, TimeSpentPersonTotal):
+            cursor.execute("SELECT relpages, relallvisible, reltuples FROM pg_class WHERE oid = %s::regclass",
+                           [model._meta.db_table])
+            pages, all_visible, tuples = cursor.fetchone()
+            assert pages > 0 and all_visible == pages, model
+            # 28 days, 5 ISO weeks (Thursday the 1st to Wednesday the 28th), a month, a year
+            assert tuples == model.objects.count() == 28 + 5 + 1 + 1, model
+
+
 # The property: whatever the writes, the stored totals equal a fresh GROUP BY --------------------------
 
 DAYS = st.dates(min_value=dt.date(2024, 12, 20), max_value=dt.date(2025, 1, 12))  # across a year and ISO week
@@ -171,3 +192,6 @@ class TotalsProperty(HypothesisTestCase):
                     person_delete(acting_user=admin, person=person, force=True)
             assert totals.verify() == [], operation
         assert not TimeSpentTotal.objects.filter(minutes__lt=totals.EPSILON).exists()
+        # The rollup's stored table cells (PostgreSQL's generated column) follow its minutes.
+        for row in TimeSpentPersonTotal.objects.all():
+            assert row.table_cell == f'"{row.person_id}":{json.dumps(row.minutes)}', row

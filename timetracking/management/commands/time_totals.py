@@ -20,6 +20,7 @@ class Command(BaseCommand):
         progress = self.stdout.write
         if rebuild:
             written = services.time_totals_rebuild(progress=progress)
+            self._vacuum()
             self.stdout.write(self.style.SUCCESS(f"Rebuilt: {written} totals."))
             return
         mismatches = totals.verify(progress=progress)
@@ -32,7 +33,12 @@ class Command(BaseCommand):
         if verify:
             raise CommandError("The stored totals are off: run `manage.py time_totals --fix`.")
         written = services.time_totals_rebuild(progress=progress)
+        self._vacuum()
         left = totals.verify()
         if left:
             raise CommandError(f"{len(left)} totals still differ after the rebuild.")
         self.stdout.write(self.style.SUCCESS(f"Fixed: {written} totals rebuilt."))
+
+    def _vacuum(self):
+        if totals.vacuum_after_rebuild():
+            self.stdout.write("Vacuumed and analyzed the rebuilt tables.")
