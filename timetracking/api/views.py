@@ -177,7 +177,7 @@ class TaskViewSet(TimetrackingCrudViewSet):
         if self.action == "full":
             queryset = queryset.select_related(
                 "project__project_status", "task_type", "task_status", "entity__entity_type",
-                "entity__parent__parent", "assigner")
+                "entity__parent__entity_type", "entity__parent__parent__entity_type", "assigner")
         return queryset
 
     @extend_schema(summary="Get one task with its project, type, status, entity and people (gazu.task.get_task)",
