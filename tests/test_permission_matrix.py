@@ -564,8 +564,8 @@ def _scene_with_task(world: World) -> Entity:
     counts a scene among the asset types, as Zou's generic entity routes do."""
     scene = EntityFactory(project=world.project, entity_type=entity_type("Scene"), name="SC01",
                           parent_id=world.task.entity.parent_id)
-    world.task_type  # puts the caller in the task types' department
-    TaskFactory(entity=scene, task_type=TaskTypeFactory(department=world.department, for_entity="Asset"),
+    department = world.task_type.department  # the caller's department (reading task_type puts them in it)
+    TaskFactory(entity=scene, task_type=TaskTypeFactory(department=department, for_entity="Asset"),
                 task_status=world.task_status,
                 assignees=[world.caller] if world.caller is not None else [])
     return scene

@@ -10,7 +10,13 @@ import pytest
 from django.urls import resolve
 
 from tests.conftest import assert_field_error, client_for
-from tests.timetracking.factories import EntityFactory, ProjectFactory, TaskFactory, TaskTypeFactory, entity_type
+from tests.timetracking.factories import (
+    EntityFactory,
+    ProjectFactory,
+    TaskFactory,
+    TaskTypeFactory,
+    entity_type,
+)
 from timetracking import services, totals
 from timetracking.models import Entity, Task, TimeSpent
 
