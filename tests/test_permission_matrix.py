@@ -58,7 +58,7 @@ from tests.timetracking.factories import (
     entity_type,
 )
 from timetracking import services as timetracking_services
-from timetracking.models import DayOff, EntityType, Project, Task, TaskStatus, TaskType, TimeSpent
+from timetracking.models import DayOff, Entity, EntityType, Project, Task, TaskStatus, TaskType, TimeSpent
 
 CALLERS = ("admin", "hr", "manager", "supervisor", "user", "client", "vendor", "bot", "anon")
 CALLER_FIXTURES = {"admin": "admin", "hr": "hr", "manager": "manager", "supervisor": "supervisor", "user": "user",
@@ -273,6 +273,24 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("project-sequences", "POST", NONE): (201, 403, 201, 403, 403, 403, 403, 403, 401),
     ("project-shots", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
     ("project-shots", "POST", NONE): (201, 403, 201, 403, 403, 403, 403, 403, 401),
+    # Episodes and scenes, a parent's children, shot change and delete (Zou's shots blueprint): the same rule,
+    # entities.view to read (a vendor sees the episode and sequence above their shot), entities.change to write.
+    ("episodes-list", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("episodes-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("episodes-detail", "DELETE", NONE): (204, 403, 204, 403, 403, 403, 403, 403, 401),
+    ("episode-sequences", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("episode-shots", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("project-episodes", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("project-episodes", "POST", NONE): (201, 403, 201, 403, 403, 403, 403, 403, 401),
+    ("sequences-detail", "DELETE", NONE): (204, 403, 204, 403, 403, 403, 403, 403, 401),
+    ("sequence-shots", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("sequence-scenes", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("shots-detail", "PUT", NONE): (200, 403, 200, 403, 403, 403, 403, 403, 401),
+    ("shots-detail", "DELETE", NONE): (204, 403, 204, 403, 403, 403, 403, 403, 401),
+    ("scenes-all", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("scenes-detail", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("project-scenes", "GET", NONE): (200, 200, 200, 200, 200, 200, 200, 200, 401),
+    ("project-scenes", "POST", NONE): (201, 403, 201, 403, 403, 403, 403, 403, 401),
     # Quotas (5 #21-#23, 8, 8.1) on the caller's project: quota shots are read by managers (their projects) and
     # admins, or by the person themselves (never of a bot); project statistics by the team; a person's
     # statistics by managers and supervisors, or by the person themselves.
@@ -534,6 +552,25 @@ def _time_target(world: World, target: str, *, logged: bool = False) -> dict:
     return {"task_id": world.task.pk, "date": JUNE_4, "person_id": person.pk}
 
 
+def _episode_above_task(world: World) -> Entity:
+    """The episode of the caller's task's sequence."""
+    episode = EntityFactory(project=world.project, entity_type=entity_type("Episode"), name="EP01")
+    Entity.objects.filter(pk=world.task.entity.parent_id).update(parent=episode)
+    return episode
+
+
+def _scene_with_task(world: World) -> Entity:
+    """A scene of the task's sequence, with a task of its own assigned to the caller (a vendor sees it); Roster
+    counts a scene among the asset types, as Zou's generic entity routes do."""
+    scene = EntityFactory(project=world.project, entity_type=entity_type("Scene"), name="SC01",
+                          parent_id=world.task.entity.parent_id)
+    department = world.task_type.department  # the caller's department (reading task_type puts them in it)
+    TaskFactory(entity=scene, task_type=TaskTypeFactory(department=department, for_entity="Asset"),
+                task_status=world.task_status,
+                assignees=[world.caller] if world.caller is not None else [])
+    return scene
+
+
 def _detail(name: str) -> Callable[[World, str], Call]:
     return lambda w, t: Call({"pk": getattr(w, name).pk})
 
@@ -717,6 +754,25 @@ REQUESTS: dict[tuple[str, str], Callable[[World, str], Call]] = {
     ("project-shots", "GET"): lambda w, t: Call({"project_id": w.task.project_id}),
     ("project-shots", "POST"): lambda w, t: Call({"project_id": w.project.pk}, data={
         "name": "SH02", "sequence_id": str(w.task.entity.parent_id), "data": {}, "nb_frames": 24}),
+    ("episodes-list", "GET"): lambda w, t: _after(_episode_above_task(w)),
+    ("episodes-detail", "GET"): lambda w, t: Call({"pk": _episode_above_task(w).pk}),
+    ("episodes-detail", "DELETE"): lambda w, t: Call({"pk": EntityFactory(
+        project=w.project, entity_type=entity_type("Episode"), name="EP02").pk}),
+    ("episode-sequences", "GET"): lambda w, t: Call({"episode_id": _episode_above_task(w).pk}),
+    ("episode-shots", "GET"): lambda w, t: Call({"episode_id": _episode_above_task(w).pk}),
+    ("project-episodes", "GET"): lambda w, t: Call({"project_id": w.task.project_id}),
+    ("project-episodes", "POST"): lambda w, t: Call({"project_id": w.project.pk}, data={"name": "EP02"}),
+    ("sequences-detail", "DELETE"): lambda w, t: Call({"pk": EntityFactory(
+        project=w.project, entity_type=entity_type("Sequence"), name="SE02").pk}),
+    ("sequence-shots", "GET"): lambda w, t: Call({"sequence_id": w.task.entity.parent_id}),
+    ("sequence-scenes", "GET"): lambda w, t: Call({"sequence_id": _scene_with_task(w).parent_id}),
+    ("shots-detail", "PUT"): lambda w, t: Call({"pk": w.task.entity_id}, data={"nb_frames": 96}),
+    ("shots-detail", "DELETE"): lambda w, t: Call({"pk": w.task.entity_id}),  # it has a task: canceled
+    ("scenes-all", "GET"): lambda w, t: _after(_scene_with_task(w)),
+    ("scenes-detail", "GET"): lambda w, t: Call({"pk": _scene_with_task(w).pk}),
+    ("project-scenes", "GET"): lambda w, t: Call({"project_id": w.task.project_id}),
+    ("project-scenes", "POST"): lambda w, t: Call({"project_id": w.project.pk}, data={
+        "name": "SC02", "sequence_id": str(w.task.entity.parent_id)}),
     ("person-quota-shots-month", "GET"): lambda w, t: _quota_shots(w, t, year=2024, month=6),
     ("person-quota-shots-week", "GET"): lambda w, t: _quota_shots(w, t, year=2024, week=23),
     ("person-quota-shots-day", "GET"): lambda w, t: _quota_shots(w, t, year=2024, month=6, day=4),

@@ -100,8 +100,8 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/tasks", "admin"): 2,
     ("/api/data/tasks?relations=true", "user"): 3,
     ("/api/data/tasks/{task}", "user"): 3,
-    ("/api/data/tasks/{task}/full", "user"): 5,  # the task with its rows joined, assignee ids, persons
-    ("/api/data/tasks/{task}/full", "admin"): 5,
+    ("/api/data/tasks/{task}/full", "user"): 4,  # the task with its rows joined, assignee ids, persons
+    ("/api/data/tasks/{task}/full", "admin"): 4,
     ("/api/data/sequences?project_id={project}", "user"): 2,
     ("/api/data/sequences/{sequence}", "user"): 2,
     ("/api/data/shots", "user"): 2,
@@ -109,6 +109,16 @@ BASELINES: dict[tuple[str, str], int] = {
     ("/api/data/shots/{entity}", "user"): 2,
     ("/api/data/projects/{project}/sequences", "user"): 3,  # the project, then its rows
     ("/api/data/projects/{project}/shots", "admin"): 3,
+    ("/api/data/episodes?project_id={project}", "user"): 2,
+    ("/api/data/episodes/{episode}", "user"): 2,
+    ("/api/data/episodes/{episode}/sequences", "user"): 3,  # the episode, then its rows
+    ("/api/data/episodes/{episode}/shots", "user"): 3,
+    ("/api/data/projects/{project}/episodes", "manager"): 3,
+    ("/api/data/sequences/{sequence}/shots", "user"): 3,
+    ("/api/data/sequences/{sequence}/scenes", "admin"): 3,
+    ("/api/data/scenes/all", "user"): 2,
+    ("/api/data/scenes/{scene}", "user"): 2,
+    ("/api/data/projects/{project}/scenes", "admin"): 3,
     # Quotas: the target person, the project and task type checks, one statement for the contributions (the
     # weighted passes in one UNION), and one more for the shots when any are listed (none here: these tasks
     # have no feedback date; tests/quotas measures them with shots).
@@ -178,8 +188,12 @@ def add_rows(count: int, start: int, *, team=()) -> dict:
                 "organisation": department_services.organisation_get_or_create()}
         task = TaskFactory(task_type=TaskTypeFactory(department=department), task_status=TaskStatusFactory(),
                            entity__project__team=[*team, person], assignees=[*team, person])
-        sequence = EntityFactory(project=task.project, entity_type=entity_type("Sequence"), name=f"SE{i}")
+        episode = EntityFactory(project=task.project, entity_type=entity_type("Episode"), name=f"EP{i}")
+        sequence = EntityFactory(project=task.project, entity_type=entity_type("Sequence"), name=f"SE{i}",
+                                 parent=episode)
         Entity.objects.filter(pk=task.entity_id).update(parent=sequence)
+        made.update(episode=episode, scene=EntityFactory(project=task.project, entity_type=entity_type("Scene"),
+                                                         name=f"SC{i}", parent=sequence))
         made.update(project=task.project, entity=task.entity, task=task, task_type=task.task_type,
                     task_status=task.task_status, entity_type=task.entity.entity_type, sequence=sequence)
         for member in (*team, person):

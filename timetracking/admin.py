@@ -1,10 +1,12 @@
 """The HR back office's production screens. Every save and delete goes through timetracking.services, so the
 admin keeps the API's rules: status dates, task durations, day-offs that never overlap and clear time spent.
 
-Many-to-many relations with rules of their own (a project's team, a task's assignees) are shown, not edited,
-here: they are written through the API, whose services check them."""
+A project's team and a task's assignees (many-to-many through link rows, which Django's admin leaves out) are
+edited with an autocomplete of persons and saved by project_update / task_update, as the API saves them."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from unfold.contrib.filters.admin import (
     BooleanRadioFilter,
     ChoicesDropdownFilter,
@@ -13,6 +15,7 @@ from unfold.contrib.filters.admin import (
 )
 
 from config.admin import RosterModelAdmin
+from people.models import Person
 from timetracking import services
 from timetracking.models import DayOff, Entity, EntityType, Project, Task, TaskStatus, TaskType, TimeSpent
 
@@ -29,8 +32,51 @@ class CatalogAdmin(RosterModelAdmin):
         services.catalog_delete(acting_user=request.user, instance=obj)
 
 
+class PersonLinksAdmin(RosterModelAdmin):
+    """Edits the persons of one many-to-many relation with link rows (`persons_field`) as a form field of that
+    name: an autocomplete (so a form renders only the persons chosen, whatever the size of the studio), filled
+    from the links and saved by `save_persons` in the admin's transaction, once the object itself is saved."""
+
+    persons_field = ""
+    persons_label = ""
+    persons_help = ""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if self.persons_field in form.base_fields or not self.may_edit_persons(request, obj):
+            return form
+        model_field = self.model._meta.get_field(self.persons_field)
+        form.base_fields[self.persons_field] = forms.ModelMultipleChoiceField(
+            queryset=Person.objects.all(), required=False, label=self.persons_label, help_text=self.persons_help,
+            widget=AutocompleteSelectMultiple(model_field, self.admin_site))
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        """Who reads but may not change the object reads the persons as text."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.may_edit_persons(request, obj):
+            fields.append("persons_names")
+        return fields
+
+    def may_edit_persons(self, request, obj) -> bool:
+        return self.has_add_permission(request) if obj is None else self.has_change_permission(request, obj)
+
+    @admin.display(description="Persons")
+    def persons_names(self, obj):
+        return ", ".join(str(person) for person in getattr(obj, self.persons_field).all()) if obj.pk else ""
+
+    def save_related(self, request, form, formsets, change):
+        """The links are the service's to write (not the form's save_m2m); there are no inlines here."""
+        if self.persons_field in form.cleaned_data:
+            ids = [person.pk for person in form.cleaned_data[self.persons_field]]
+            self.save_persons(request, form.instance, ids)
+
+    def save_persons(self, request, obj, person_ids: list) -> None:
+        raise NotImplementedError
+
+
 @admin.register(Project)
-class ProjectAdmin(RosterModelAdmin):
+class ProjectAdmin(PersonLinksAdmin):
     permission_keys = {"view": "projects.view_all", "add": "projects.create", "change": "projects.change",
                        "delete": "projects.delete"}
     sidebar_icon = "movie"
@@ -39,14 +85,15 @@ class ProjectAdmin(RosterModelAdmin):
     list_select_related = ["project_status"]
     search_fields = ["name", "code"]
     exclude = ["asset_types", "task_types", "task_statuses"]
-    readonly_fields = ["team_names"]
-
-    @admin.display(description="Team")
-    def team_names(self, obj):
-        return ", ".join(str(person) for person in obj.team.all()) if obj.pk else ""
+    persons_field = "team"
+    persons_label = "Team"
+    persons_help = "Who works on the project: they see its tasks and log time on them."
 
     def save_model(self, request, obj, form, change):
         services.project_save(acting_user=request.user, project=obj)
+
+    def save_persons(self, request, obj, person_ids):
+        services.project_update(acting_user=request.user, project=obj, data={"team": person_ids})
 
     def delete_model(self, request, obj):
         services.project_delete(acting_user=request.user, project=obj)
@@ -100,7 +147,7 @@ class EntityAdmin(RosterModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(RosterModelAdmin):
+class TaskAdmin(PersonLinksAdmin):
     permission_keys = {"view": "projects.view_all", "add": "tasks.create", "change": "tasks.change_any_department",
                        "delete": "tasks.delete"}
     sidebar_icon = "task_alt"
@@ -112,14 +159,16 @@ class TaskAdmin(RosterModelAdmin):
     search_fields = ["name", "entity__name"]
     autocomplete_fields = ["entity", "assigner"]
     # Set by the services: the sum of the time spent, and the dates of the status changes.
-    readonly_fields = ["duration", "real_start_date", "end_date", "done_date", "assignee_names"]
-
-    @admin.display(description="Assignees")
-    def assignee_names(self, obj):
-        return ", ".join(str(person) for person in obj.assignees.all()) if obj.pk else ""
+    readonly_fields = ["duration", "real_start_date", "end_date", "done_date"]
+    persons_field = "assignees"
+    persons_label = "Assignees"
+    persons_help = "Who works on the task."
 
     def save_model(self, request, obj, form, change):
         services.task_save(acting_user=request.user, task=obj)
+
+    def save_persons(self, request, obj, person_ids):
+        services.task_update(acting_user=request.user, task=obj, data={"assignees": person_ids})
 
     def delete_model(self, request, obj):
         services.task_delete(acting_user=request.user, task=obj)

@@ -295,6 +295,44 @@ def entity_delete(*, acting_user, entity: Entity) -> None:
     _delete(entity, linked_message="Some data are still linked to given entity (tasks or children).")
 
 
+def _entity_tree_tasks_delete(entity_ids: list) -> None:
+    """Remove the tasks of `entity_ids` with the time spent on them (Zou's forced removal), keeping the
+    stored totals, task durations and presence days equal to the rows that stay."""
+    tasks = Task.objects.filter(entity_id__in=entity_ids)
+    _lock_time_of_tasks(tasks)
+    _time_spents_delete(TimeSpent.objects.filter(task__entity_id__in=entity_ids))
+    tasks.delete()
+
+
+@transaction.atomic
+def shot_remove(*, acting_user, shot: Entity, force: bool = False) -> Entity:
+    """Zou's remove_shot: a shot with tasks is only marked canceled (restored by a PUT of `canceled: false`);
+    one without tasks, or any with `force`, is deleted with its tasks and their time spent."""
+    _check_project_access(acting_user, shot.project)
+    if not force and Task.objects.filter(entity=shot).exists():
+        shot.canceled = True
+        return _save_validated(shot)
+    _entity_tree_tasks_delete([shot.pk])
+    _delete(shot, linked_message="Some data are still linked to this shot.")
+    return shot
+
+
+@transaction.atomic
+def entity_tree_remove(*, acting_user, entity: Entity, force: bool = False) -> None:
+    """Zou's remove_episode and remove_sequence: without `force` only the entity goes, and anything linked
+    to it (children, tasks) makes that a 400; with `force` its children and grandchildren (an episode's
+    sequences and their shots), every task on them and the time spent on those tasks go first."""
+    _check_project_access(acting_user, entity.project)
+    kind = entity.entity_type.name.lower()
+    if force:
+        children = list(Entity.objects.filter(parent=entity).values_list("pk", flat=True))
+        grandchildren = list(Entity.objects.filter(parent_id__in=children).values_list("pk", flat=True))
+        _entity_tree_tasks_delete([entity.pk, *children, *grandchildren])
+        Entity.objects.filter(pk__in=grandchildren).delete()
+        Entity.objects.filter(pk__in=children).delete()
+    _delete(entity, linked_message=f"Some data are still linked to this {kind}.")
+
+
 # Tasks ----------------------------------------------------------------------------------------------
 
 def _now() -> dt.datetime:

@@ -197,6 +197,64 @@ def test_gazu_shot_helpers_enter_sequences_and_shots(gazu_host):
     assert gazu.shot.get_shot_by_name(sequence, "SH03") is None
 
 
+def test_gazu_shot_helpers_for_episodes_updates_and_deletes(production):
+    """An admin script's episode work: episodes and their sequences and shots, a shot's changes, and the
+    removals with Zou's rules (a shot with tasks is canceled, then restored; `force` deletes with the tasks)."""
+    project, shot = production["project"], production["shot"]
+    episode = gazu.shot.new_episode(project, "EP01")  # GET data/episodes?project_id=&name=, then POST
+    assert (episode["type"], episode["name"], episode["project_id"]) == ("Episode", "EP01", project["id"])
+    assert gazu.shot.new_episode(project, "EP01")["id"] == episode["id"]
+    assert gazu.shot.get_episode_by_name(project, "EP01")["id"] == episode["id"]
+    assert gazu.shot.get_episode(episode["id"])["name"] == "EP01"
+    assert [e["id"] for e in gazu.shot.all_episodes_for_project(project)] == [episode["id"]]
+    sequence = gazu.shot.new_sequence(project, "SE02", episode=episode)  # GET ...?episode_id=&name=, then POST
+    assert sequence["parent_id"] == episode["id"]
+    assert gazu.shot.get_sequence_by_name(project, "SE02", episode=episode)["id"] == sequence["id"]
+    assert gazu.shot.get_episode_from_sequence(sequence)["id"] == episode["id"]
+    assert [s["id"] for s in gazu.shot.all_sequences_for_episode(episode)] == [sequence["id"]]
+    episode_shot = gazu.shot.new_shot(project, sequence, "SH10", nb_frames=24)
+    assert [s["id"] for s in gazu.shot.all_shots_for_episode(episode)] == [episode_shot["id"]]
+    assert [s["id"] for s in gazu.shot.all_shots_for_sequence(sequence)] == [episode_shot["id"]]
+
+    shot = gazu.shot.get_shot(shot["id"])
+    shot["nb_frames"], shot["description"] = 60, "Longer"
+    assert gazu.shot.update_shot(shot)["nb_frames"] == 60  # PUT data/entities/<id>
+    gazu.shot.update_shot_data(shot, {"frame_in": 101})
+    assert gazu.shot.get_shot(shot["id"])["data"] == {"frame_in": 101}
+
+    gazu.shot.remove_shot(shot)  # it has a task: canceled, not deleted
+    assert gazu.shot.get_shot(shot["id"])["canceled"] is True
+    assert gazu.shot.restore_shot(shot)["canceled"] is False  # PUT data/shots/<id>
+    gazu.task.set_time_spent(production["task"], production["artist"], dt.date(2024, 6, 3), 60)
+    gazu.shot.remove_shot(shot, force=True)
+    with pytest.raises(RouteNotFoundException):
+        gazu.shot.get_shot(shot["id"])
+    assert gazu.person.get_time_spents_range(production["artist"]["id"], "2024-06-01", "2024-06-30") == []
+
+    with pytest.raises(ParameterException):  # linked to its sequence: Zou's 400 without force
+        gazu.shot.remove_episode(episode)
+    gazu.shot.remove_episode(episode, force=True)
+    assert gazu.shot.get_episode_by_name(project, "EP01") is None
+    with pytest.raises(RouteNotFoundException):
+        gazu.shot.get_shot(episode_shot["id"])
+    gazu.shot.remove_sequence(gazu.shot.get_sequence_by_name(project, "SE01"))  # its one shot went above
+    assert gazu.shot.all_sequences_for_project(project) == []
+
+
+def test_gazu_scene_helpers(production):
+    project = production["project"]
+    sequence = gazu.shot.get_sequence_by_name(project, "SE01")
+    scene = gazu.scene.new_scene(project, sequence, "SC01")
+    assert (scene["type"], scene["name"], scene["parent_id"]) == ("Scene", "SC01", sequence["id"])
+    assert [s["id"] for s in gazu.scene.all_scenes(project)] == [scene["id"]]
+    assert [s["id"] for s in gazu.scene.all_scenes()] == [scene["id"]]  # data/scenes/all
+    assert [s["id"] for s in gazu.scene.all_scenes_for_sequence(sequence)] == [scene["id"]]
+    assert gazu.scene.get_scene(scene["id"])["name"] == "SC01"
+    assert gazu.scene.get_scene_by_name(sequence, "SC01")["id"] == scene["id"]
+    scene["description"] = "Rooftop"
+    assert gazu.scene.update_scene(scene)["description"] == "Rooftop"
+
+
 def test_gazu_get_task(production):
     full = gazu.task.get_task(production["task"])
     assert full["id"] == production["task"]["id"]

@@ -231,6 +231,32 @@ class ShotInputSerializer(serializers.Serializer):
         return value or ""
 
 
+class EpisodeInputSerializer(serializers.Serializer):
+    """`POST data/projects/<id>/episodes` (gazu.shot.new_episode). Unknown keys are ignored, as Zou's
+    argument parser does."""
+
+    name = serializers.CharField(max_length=160)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000, default="")
+    data = serializers.JSONField(required=False, allow_null=True)
+
+    validate_data = staticmethod(validate_storable_json)
+
+
+class SceneInputSerializer(serializers.Serializer):
+    """`POST data/projects/<id>/scenes` (gazu.scene.new_scene)."""
+
+    name = serializers.CharField(max_length=160)
+    sequence_id = serializers.UUIDField(required=False, allow_null=True)
+
+
+class SceneSerializer(EntitySerializer):
+    """Zou serializes its scene routes' rows as "Scene" (its generic routes would call them assets)."""
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_type(self, obj) -> str:
+        return "Scene"
+
+
 # Tasks ------------------------------------------------------------------------------------------------
 
 TASK_FIELDS = ["name", "description", "priority", "difficulty", "estimation", "completion_rate",

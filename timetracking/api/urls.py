@@ -30,8 +30,12 @@ tables = time_views.TimeTablesViewSet.as_view
 mine = time_views.CurrentUserTimeViewSet.as_view
 sequences = views.SequenceViewSet.as_view
 shots = views.ShotViewSet.as_view
+episodes = views.EpisodeViewSet.as_view
+scenes = views.SceneViewSet.as_view
 PROJECT = r"(?P<project_id>[^/]+)"
 PK = r"(?P<pk>[^/]+)"
+EPISODE = r"(?P<episode_id>[^/]+)"
+SEQUENCE = r"(?P<sequence_id>[^/]+)"
 
 urlpatterns = [
     # 5.3: logging time on a task
@@ -84,16 +88,30 @@ urlpatterns = [
     api_path(f"data/user/tasks/{TASK}/time-spents/{DATE}", mine({"get": "my_task_time"}),
              name="user-task-time-spent"),
     api_path(f"data/user/day-offs/{DATE}", mine({"get": "my_day_off"}), name="user-day-off"),
-    # Zou's shots blueprint, as far as gazu.shot's sequence and shot helpers go: before the projects router's
-    # `data/projects/<pk>`, and `shots/all` before `shots/<pk>`.
+    # Zou's shots blueprint, as far as gazu.shot's and gazu.scene's helpers go: before the projects router's
+    # `data/projects/<pk>`, and `shots/all`, `scenes/all` before `<kind>/<pk>`.
+    api_path(f"data/projects/{PROJECT}/episodes", episodes({"get": "project_list", "post": "project_create"}),
+             name="project-episodes"),
     api_path(f"data/projects/{PROJECT}/sequences", sequences({"get": "project_list", "post": "project_create"}),
              name="project-sequences"),
     api_path(f"data/projects/{PROJECT}/shots", shots({"get": "project_list", "post": "project_create"}),
              name="project-shots"),
+    api_path(f"data/projects/{PROJECT}/scenes", scenes({"get": "project_list", "post": "project_create"}),
+             name="project-scenes"),
+    api_path("data/episodes", episodes({"get": "list"}), name="episodes-list"),
+    api_path(f"data/episodes/{EPISODE}/sequences", sequences({"get": "episode_list"}), name="episode-sequences"),
+    api_path(f"data/episodes/{EPISODE}/shots", shots({"get": "episode_list"}), name="episode-shots"),
+    api_path(f"data/episodes/{PK}", episodes({"get": "retrieve", "delete": "destroy"}), name="episodes-detail"),
     api_path("data/sequences", sequences({"get": "list"}), name="sequences-list"),
-    api_path(f"data/sequences/{PK}", sequences({"get": "retrieve"}), name="sequences-detail"),
+    api_path(f"data/sequences/{SEQUENCE}/shots", shots({"get": "sequence_list"}), name="sequence-shots"),
+    api_path(f"data/sequences/{SEQUENCE}/scenes", scenes({"get": "sequence_list"}), name="sequence-scenes"),
+    api_path(f"data/sequences/{PK}", sequences({"get": "retrieve", "delete": "destroy"}),
+             name="sequences-detail"),
     api_path("data/shots", shots({"get": "list"}), name="shots-list"),
     api_path("data/shots/all", shots({"get": "list"}), name="shots-all"),
-    api_path(f"data/shots/{PK}", shots({"get": "retrieve"}), name="shots-detail"),
+    api_path(f"data/shots/{PK}", shots({"get": "retrieve", "put": "update", "delete": "destroy"}),
+             name="shots-detail"),
+    api_path("data/scenes/all", scenes({"get": "list"}), name="scenes-all"),
+    api_path(f"data/scenes/{PK}", scenes({"get": "retrieve"}), name="scenes-detail"),
     *router.urls,
 ]

@@ -177,7 +177,7 @@ class TaskViewSet(TimetrackingCrudViewSet):
         if self.action == "full":
             queryset = queryset.select_related(
                 "project__project_status", "task_type", "task_status", "entity__entity_type",
-                "entity__parent__parent", "assigner")
+                "entity__parent__entity_type", "entity__parent__parent__entity_type", "assigner")
         return queryset
 
     @extend_schema(summary="Get one task with its project, type, status, entity and people (gazu.task.get_task)",
@@ -206,42 +206,95 @@ class TaskViewSet(TimetrackingCrudViewSet):
         services.task_delete(acting_user=self.request.user, task=instance, force=force)
 
 
-# Sequences and shots (Zou's shots blueprint) ---------------------------------------------------------------
+# Episodes, sequences, shots and scenes (Zou's shots blueprint) -------------------------------------------
 
 PROJECT_ID = [OpenApiParameter("project_id", OpenApiTypes.UUID, OpenApiParameter.PATH)]
+FORCE = [OpenApiParameter("force", OpenApiTypes.STR, description="'true' also deletes what is linked to it.")]
 
 
-def temporal_entity_schema(name: str) -> dict:
-    crud = zou_crud_schema(s.EntitySerializer, None, name=name)
-    return {"list": crud["list"], "retrieve": crud["retrieve"]}
+def parent_id_parameter(kwarg: str) -> list:
+    return [OpenApiParameter(kwarg, OpenApiTypes.UUID, OpenApiParameter.PATH)]
 
 
-def project_list_schema(name: str):
-    return extend_schema(summary=f"List a project's {name}", parameters=PROJECT_ID,
-                         responses={200: s.EntitySerializer(many=True), **ERRORS})
+def temporal_entity_schema(name: str, output=s.EntitySerializer, *, input_serializer=None, parent: str = "",
+                           children_of: tuple[str, ...] = (), update: bool = False, delete: str = "") -> dict:
+    """The schema of each action a kind of entity serves (`children_of`: the `<kind>_id` path kwargs of the
+    parents whose `<name>` it lists)."""
+    crud = zou_crud_schema(output, None, name=name)
+    schemas = {
+        "list": crud["list"], "retrieve": crud["retrieve"],
+        "project_list": extend_schema(summary=f"List a project's {name}", parameters=PROJECT_ID,
+                                      responses={200: output(many=True), **ERRORS}),
+        "project_create": extend_schema(
+            summary=f"Create one of a project's {name}" + (f" (`{parent}`: its parent)" if parent else ""),
+            parameters=PROJECT_ID, request=input_serializer, responses={201: output, **ERRORS}),
+    }
+    for kwarg in children_of:
+        schemas[f"{kwarg.removesuffix('_id')}_list"] = extend_schema(
+            summary=f"List the {name} of one {kwarg.removesuffix('_id')}", parameters=parent_id_parameter(kwarg),
+            responses={200: output(many=True), **ERRORS})
+    if update:
+        schemas["update"] = extend_schema(
+            summary=f"Change one of the {name} (`canceled: false` restores a canceled one)",
+            request=s.EntityUpdateInputSerializer, responses={200: output, **ERRORS})
+    if delete:
+        schemas["destroy"] = extend_schema(summary=f"Delete one of the {name}: {delete}", parameters=FORCE,
+                                           responses={204: None, **ERRORS})
+    return schemas
 
 
-def project_create_schema(name: str, input_serializer, parent: str):
-    return extend_schema(summary=f"Create one of a project's {name} (`{parent}`: its parent)", parameters=PROJECT_ID,
-                         request=input_serializer, responses={201: s.EntitySerializer, **ERRORS})
+def with_action_schemas(schemas: dict):
+    """Give each action of a kind of entity its own schema: a wrapper defined on the subclass carries it, so
+    the inherited method (shared by every kind) keeps none. extend_schema_view cannot do this here: it knows
+    only DRF's standard actions and `@action`s, not these, which the urls map by name."""
+    def delegate(name: str, inherited):
+        def wrapper(self, request, *args, **kwargs):
+            return inherited(self, request, *args, **kwargs)
+        wrapper.__name__ = wrapper.__qualname__ = name
+        return wrapper
+
+    def decorate(cls):
+        for name, schema in schemas.items():
+            setattr(cls, name, schema(delegate(name, getattr(cls, name))))
+        return cls
+    return decorate
 
 
 class TemporalEntityViewSet(TimetrackingCrudViewSet):
     """The entities of one type (`entity_type_name`) over the entity selectors and services: Zou's
-    `/data/<kind>` list (filters as the generic entities, plus the parent under Zou's name), one of them, and
-    a project's (`/data/projects/<id>/<kind>`: listed in name order, or created by admins and the project's
-    managers, 201 with the entity). A project one does not see is a 404."""
+    `/data/<kind>` list (filters as the generic entities, plus the parent under Zou's name), one of them, a
+    project's (`/data/projects/<id>/<kind>`: listed in name order, or created by admins and the project's
+    managers, 201 with the entity), and a parent's (`/data/<parent kind>/<id>/<kind>`). A project or parent
+    one does not see is a 404.
+
+    Visibility is the entities selector's; `ancestor_levels` also shows the episodes and sequences above the
+    shots one sees: a vendor, who sees only the shots assigned to them, sees their sequences and episodes too
+    (Zou's only_assigned lists). For everyone else these are the same rows."""
 
     entity_type_name = ""
     parent_type_name = ""
     parent_field = ""
+    ancestor_levels = 0
     filterset_class = TemporalEntityFilterSet
     output_serializer_class = s.EntitySerializer
     required_permissions = {"list": "entities.view", "retrieve": "entities.view",
-                            "project_list": "entities.view", "project_create": "entities.change"}
+                            "project_list": "entities.view", "project_create": "entities.change",
+                            "episode_list": "entities.view", "sequence_list": "entities.view",
+                            "update": "entities.change", "destroy": "entities.change"}
+
+    @staticmethod
+    def entities_visible(*, viewer, type_name: str, ancestor_levels: int):
+        visible = selectors.entity_qs_visible_to(viewer=viewer)
+        if ancestor_levels == 0:
+            return visible.filter(entity_type__name=type_name)
+        shown = Q(pk__in=visible.values("pk")) | Q(pk__in=visible.values("parent_id"))
+        if ancestor_levels > 1:
+            shown |= Q(pk__in=visible.values("parent__parent_id"))
+        return Entity.objects.select_related("entity_type").filter(shown, entity_type__name=type_name)
 
     def visible_queryset(self, *, viewer):
-        return selectors.entity_qs_visible_to(viewer=viewer).filter(entity_type__name=self.entity_type_name)
+        return self.entities_visible(viewer=viewer, type_name=self.entity_type_name,
+                                     ancestor_levels=self.ancestor_levels)
 
     def visible_project(self):
         pk = parse_uuid(self.kwargs["project_id"], status_code=404, message="Project not found.")
@@ -250,59 +303,98 @@ class TemporalEntityViewSet(TimetrackingCrudViewSet):
             raise NotFound("Project not found.")
         return project
 
+    def visible_parent(self, kwarg: str, type_name: str, ancestor_levels: int) -> Entity:
+        pk = parse_uuid(self.kwargs[kwarg], status_code=404, message=f"{type_name} not found.")
+        parent = self.entities_visible(viewer=self.request.user, type_name=type_name,
+                                       ancestor_levels=ancestor_levels).filter(pk=pk).first()
+        if parent is None:
+            raise NotFound(f"{type_name} not found.")
+        return parent
+
+    def ordered_rows(self, entities):
+        return Response(self.rows(entities.order_by(*self.list_ordering), relations=False))
+
     def project_list(self, request, *args, **kwargs):
-        project = self.visible_project()
-        entities = self.get_queryset().filter(project=project).order_by(*self.list_ordering)
-        return Response(self.rows(entities, relations=False))
+        return self.ordered_rows(self.get_queryset().filter(project=self.visible_project()))
 
     def project_create(self, request, *args, **kwargs):
         project = self.visible_project()
         serializer = self.input_serializer_class(data=request_dict(request), context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data["parent_id"] = data.pop(self.parent_field, None)
+        data["parent_id"] = data.pop(self.parent_field, None) if self.parent_field else None
         entity = services.entity_create_in_project(
             acting_user=request.user, project=project, type_name=self.entity_type_name,
             parent_type_name=self.parent_type_name, parent_field=self.parent_field, data=data)
         return Response(self.serialize(entity, many=False, relations=True), status=status.HTTP_201_CREATED)
 
+    def perform_update(self, instance, data):
+        return services.entity_update(acting_user=self.request.user, entity=instance, data=data)
 
-# Each subclass restates the project actions so that each carries its own schema.
-@extend_schema_view(**temporal_entity_schema("sequences"))
+    def perform_destroy(self, instance, *, force):
+        services.entity_tree_remove(acting_user=self.request.user, entity=instance, force=force)
+
+
+@with_action_schemas(temporal_entity_schema(
+    "episodes", input_serializer=s.EpisodeInputSerializer,
+    delete="one linked to sequences or tasks is a 400 unless `force`, which deletes its sequences, their "
+           "shots and scenes, and all their tasks with their time spent"))
+class EpisodeViewSet(TemporalEntityViewSet):
+    entity_type_name = "Episode"
+    ancestor_levels = 2
+    input_serializer_class = s.EpisodeInputSerializer
+
+
+@with_action_schemas(temporal_entity_schema(
+    "sequences", input_serializer=s.SequenceInputSerializer, parent="episode_id", children_of=("episode_id",),
+    delete="one linked to shots or tasks is a 400 unless `force`, which deletes its shots and scenes and all "
+           "their tasks with their time spent"))
 class SequenceViewSet(TemporalEntityViewSet):
     entity_type_name = "Sequence"
     parent_type_name = "Episode"
     parent_field = "episode_id"
+    ancestor_levels = 1
     input_serializer_class = s.SequenceInputSerializer
 
-    def visible_queryset(self, *, viewer):
-        """Also the sequences of the shots one sees: a vendor, who sees only the shots assigned to them, sees
-        their sequences too (Zou's only_assigned sequences); for everyone else these are the same rows."""
-        visible = selectors.entity_qs_visible_to(viewer=viewer)
-        return Entity.objects.select_related("entity_type").filter(
-            Q(pk__in=visible.values("pk")) | Q(pk__in=visible.values("parent_id")),
-            entity_type__name=self.entity_type_name)
-
-    @project_list_schema("sequences")
-    def project_list(self, request, *args, **kwargs):
-        return super().project_list(request, *args, **kwargs)
-
-    @project_create_schema("sequences", s.SequenceInputSerializer, "episode_id")
-    def project_create(self, request, *args, **kwargs):
-        return super().project_create(request, *args, **kwargs)
+    def episode_list(self, request, *args, **kwargs):
+        episode = self.visible_parent("episode_id", "Episode", EpisodeViewSet.ancestor_levels)
+        return self.ordered_rows(self.get_queryset().filter(parent=episode))
 
 
-@extend_schema_view(**temporal_entity_schema("shots"))
+@with_action_schemas(temporal_entity_schema(
+    "shots", input_serializer=s.ShotInputSerializer, parent="sequence_id",
+    children_of=("sequence_id", "episode_id"), update=True,
+    delete="one with tasks is only marked canceled unless `force`, which deletes it with its tasks and their "
+           "time spent"))
 class ShotViewSet(TemporalEntityViewSet):
     entity_type_name = "Shot"
     parent_type_name = "Sequence"
     parent_field = "sequence_id"
     input_serializer_class = s.ShotInputSerializer
+    update_input_serializer_class = s.EntityUpdateInputSerializer
 
-    @project_list_schema("shots")
-    def project_list(self, request, *args, **kwargs):
-        return super().project_list(request, *args, **kwargs)
+    def sequence_list(self, request, *args, **kwargs):
+        sequence = self.visible_parent("sequence_id", "Sequence", SequenceViewSet.ancestor_levels)
+        return self.ordered_rows(self.get_queryset().filter(parent=sequence))
 
-    @project_create_schema("shots", s.ShotInputSerializer, "sequence_id")
-    def project_create(self, request, *args, **kwargs):
-        return super().project_create(request, *args, **kwargs)
+    def episode_list(self, request, *args, **kwargs):
+        episode = self.visible_parent("episode_id", "Episode", EpisodeViewSet.ancestor_levels)
+        return self.ordered_rows(self.get_queryset().filter(parent__parent=episode))
+
+    def perform_destroy(self, instance, *, force):
+        services.shot_remove(acting_user=self.request.user, shot=instance, force=force)
+
+
+@with_action_schemas(temporal_entity_schema(
+    "scenes", s.SceneSerializer, input_serializer=s.SceneInputSerializer, parent="sequence_id",
+    children_of=("sequence_id",)))
+class SceneViewSet(TemporalEntityViewSet):
+    entity_type_name = "Scene"
+    parent_type_name = "Sequence"
+    parent_field = "sequence_id"
+    output_serializer_class = s.SceneSerializer
+    input_serializer_class = s.SceneInputSerializer
+
+    def sequence_list(self, request, *args, **kwargs):
+        sequence = self.visible_parent("sequence_id", "Sequence", SequenceViewSet.ancestor_levels)
+        return self.ordered_rows(self.get_queryset().filter(parent=sequence))
