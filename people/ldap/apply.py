@@ -14,8 +14,8 @@ from people.ldap.models import SyncOutcome, SyncRun
 from people.ldap.plan import ActionKind, PlannedAction, SyncPlan
 from people.models import AuthenticationMethod, Person, PersonStatus
 from people.services import persons as person_services
+from people.services.lifecycle import person_deactivate_by_system
 from people.services.reset_tokens import password_reset_tokens_void
-from people.tokens import tokens_revoke_all
 
 # Serialises applying syncs across processes (a beat run and an operator's): an arbitrary constant.
 SYNC_APPLY_LOCK_ID = 0x4C444150
@@ -77,13 +77,7 @@ def _deactivate(action: PlannedAction, run: SyncRun) -> tuple[str, object]:
         raise ApplicationError("a protected account is never deactivated")
     if not person.active:
         return f"already {person.status}", person.pk
-    previous = person.status
-    person.status, person.active = PersonStatus.INACTIVE, False
-    person.save(update_fields=["status", "active", "updated_at"])
-    tokens_revoke_all(person=person)
-    audit_record(actor=None, action="person.ldap_deactivated", target=person, target_type="person",
-                 changes={"status": [previous, PersonStatus.INACTIVE], "active": [True, False]},
-                 reason=f"{run}: gone from the directory")
+    person_deactivate_by_system(person, action="person.ldap_deactivated", reason=f"{run}: gone from the directory")
     return "", person.pk
 
 

@@ -111,11 +111,17 @@ def persons_deactivate_expired() -> int:
     expired = list(Person.objects.select_for_update(skip_locked=True).filter(
         status__in=sorted(SIGN_IN_STATUSES), expiration_date__lt=timezone.localdate()))
     for person in expired:
-        previous = person.status
-        person.status, person.active = PersonStatus.INACTIVE, False
-        person.save(update_fields=["status", "active", "updated_at"])
-        tokens_revoke_all(person=person)
-        audit_record(actor=None, action="person.expired", target=person, target_type="person",
-                     changes={"status": [previous, PersonStatus.INACTIVE], "active": [True, False]},
-                     reason=f"expiration date {person.expiration_date.isoformat()} passed")
+        person_deactivate_by_system(person, action="person.expired",
+                                    reason=f"expiration date {person.expiration_date.isoformat()} passed")
     return len(expired)
+
+
+def person_deactivate_by_system(person: Person, *, action: str, reason: str) -> None:
+    """The system (no actor) ends an active account: inactive, every token revoked, one audit row. The caller
+    holds the person's row lock and has decided that the account may end (expiry, gone from the directory)."""
+    previous = person.status
+    person.status, person.active = PersonStatus.INACTIVE, False
+    person.save(update_fields=["status", "active", "updated_at"])
+    tokens_revoke_all(person=person)
+    audit_record(actor=None, action=action, target=person, target_type="person",
+                 changes={"status": [previous, PersonStatus.INACTIVE], "active": [True, False]}, reason=reason)
