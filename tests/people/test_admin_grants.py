@@ -3,6 +3,8 @@ and denials from the person page; the page is saved by the same service as PATCH
 refusals (escalation, an admin's record, a past expiry) show on the form and save nothing."""
 
 import datetime as dt
+import os
+from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
@@ -180,3 +182,35 @@ def test_the_page_runs_the_same_queries_whatever_the_number_of_rules(admin, hr, 
     person_set_permission_rules(acting_user=admin, person=user, body={
         "granted": ["audit.view"], "denied": ["persons.view", "persons.search"]})
     assert queries() == without_rules
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_hr_sets_a_denial_in_a_browser(live_server, browser, tmp_path):
+    """From the Permissions tab's link to the saved rule, in Chromium, keeping to the Content-Security-Policy
+    (the `browser` fixture fails the test on any violation)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from tests.conftest import make_person
+    from tests.factories import HrFactory
+    from tests.test_admin_browser import click_and_load, save_screenshot, sign_in, wait_for
+
+    hr = HrFactory(first_name="Hana", last_name="Hr", email="hana.hr@example.com")
+    artist = make_person(email="artist@example.com", first_name="Ada", last_name="Artist")
+    sign_in(browser, live_server, hr)
+    browser.get(f"{live_server.url}/admin/people/person/{artist.pk}/change/")
+    wait_for(browser, "#change-permission-rules")
+    tab = browser.find_element(By.CSS_SELECTOR, "a[x-on\\:click=\"activeFieldsetTab = 'permissions'\"]")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)  # clear of the sticky save bar
+    tab.click()
+    link = browser.find_element(By.ID, "change-permission-rules")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+    click_and_load(browser, link, "#permission-rules-form")
+    Select(browser.find_element(By.ID, "id_effect:persons.view")).select_by_value("deny")
+    browser.find_element(By.ID, "id_reason").send_keys("Leaving at the end of the week")
+    save_screenshot(browser, Path(os.environ.get("ROSTER_ADMIN_SCREENSHOTS") or tmp_path), "permission-rules")
+    save = browser.find_element(By.ID, "permission-rules-save")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", save)
+    click_and_load(browser, save, "#person_form")
+    assert stored(artist) == {"persons.view": ("deny", None, hr.pk, "Leaving at the end of the week")}
