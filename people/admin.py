@@ -1,11 +1,14 @@
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import PasswordChangeView
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -22,12 +25,14 @@ from audit.admin import AuditHistoryAdmin
 from audit.selectors import audit_entries_for
 from config.admin import RosterModelAdmin, RosterTabularInline, save_links_through_services
 from config.errors import ApplicationError
+from config.permissions import declared_permissions
 from notifications import selectors as outbox_selectors
 from notifications.models import DeliveryStatus, OutboxEmail
 from people import selectors
-from people.forms import PersonAdminForm
+from people.forms import PermissionRulesForm, PersonAdminForm
 from people.models import DesktopLoginLog, Person, PersonDepartment, PersonStatus
-from people.services import desktop_logins, lifecycle, passwords, persons
+from people.permissions import role_permissions
+from people.services import desktop_logins, escalation, lifecycle, passwords, permission_rules, persons
 
 # Roster's rights are its own permission table (people.permissions) and Person has no groups: Django's
 # Group screen would edit something nothing reads.
@@ -106,7 +111,7 @@ class PersonAdmin(AuditHistoryAdmin, RosterModelAdmin):
     autocomplete_fields = ["manager", "studio"]
     readonly_fields = ["id", "created_at", "updated_at", "last_login", "last_presence", "has_avatar",
                        "totp_enabled", "email_otp_enabled", "fido_enabled", "audit_trail",
-                       "effective_permissions", "grants_and_denials"]
+                       "effective_permissions", "grants_and_denials", "change_permission_rules_link"]
     # The first three are what HR edits; the rest sit in tabs below them.
     fieldsets = [
         ("Identity", {"fields": ["first_name", "last_name", "email", "username", "phone", "country",
@@ -187,8 +192,8 @@ class PersonAdmin(AuditHistoryAdmin, RosterModelAdmin):
 
     @admin.display(description="grants and denials")
     def grants_and_denials(self, person):
-        """Read-only here: set through PATCH /api/data/persons/<id>/permissions (people.services.permission_rules),
-        which checks that no one gives a key they do not hold."""
+        """Read-only here; set on the page `permission_rules_view` serves, or through PATCH
+        /api/data/persons/<id>/permissions, both by people.services.permission_rules."""
         rules = selectors.person_permission_breakdown(person=person)["rules"]
 
         def until(rule) -> str:
@@ -203,6 +208,65 @@ class PersonAdmin(AuditHistoryAdmin, RosterModelAdmin):
                                 ((rule["effect"], rule["key"], until(rule), origin(rule), rule["reason"])
                                  for rule in rules))
         return format_html('<table class="text-sm" id="person-permission-rules">{}</table>', rows) if rows else "-"
+
+    # Grants and denials, set from the person page ------------------------------------------------------
+    # The Permissions tab links holders of `persons.manage_permissions` to a page whose form is saved by
+    # people.services.permission_rules, the service behind PATCH /api/data/persons/<id>/permissions: the same
+    # checks (declared keys, nobody gives a key they lack, HR does not change an admin), one audit row.
+
+    @admin.display(description="")
+    def change_permission_rules_link(self, person):
+        return format_html('<a href="{}" id="change-permission-rules" class="text-primary-600 '
+                           'dark:text-primary-500 font-semibold">Change grants and denials</a>',
+                           reverse("admin:people_person_permissions", args=[person.pk]))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not request.user.has_perm("persons.manage_permissions"):
+            return fieldsets
+        return [(name, {**options, "fields": ["change_permission_rules_link", *options["fields"]]})
+                if name == "Permissions" else (name, options) for name, options in fieldsets]
+
+    def get_urls(self):
+        return [path("<path:object_id>/permissions/", self.admin_site.admin_view(self.permission_rules_view),
+                     name="people_person_permissions"),
+                *super().get_urls()]
+
+    def permission_rules_view(self, request, object_id):
+        if not request.user.has_perm("persons.manage_permissions"):
+            raise PermissionDenied
+        person = self.get_object(request, unquote(object_id))
+        if person is None:
+            raise Http404("Person not found.")
+        declared = declared_permissions()
+        keys = sorted(declared, key=lambda key: (declared[key].app_label, key))
+        rules = {rule.key: rule for rule in person.permission_rules.all()}
+        form = PermissionRulesForm(request.POST or None, keys=keys, rules=rules)
+        if request.method == "POST" and form.is_valid():
+            try:
+                permission_rules.person_set_permission_rules(acting_user=request.user, person=person,
+                                                             body=form.service_body())
+            except ApplicationError as refused:
+                form.add_service_error(refused)
+            else:
+                self.message_user(request, f"{person}: grants and denials saved.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:people_person_change", args=[person.pk]))
+        refusal = None
+        if request.method != "POST":  # said before HR fills the form in, not only after
+            try:
+                escalation.ensure_may_manage(acting_user=request.user, person=person)
+            except ApplicationError as refused:
+                refusal = refused.message
+        from_role = role_permissions(role=person.role, is_bot=person.is_bot)
+        now = timezone.now()
+        return TemplateResponse(request, "admin/people/person/permission_rules.html", {
+            **self.admin_site.each_context(request), "title": f"Grants and denials: {person}",
+            "opts": self.model._meta, "original": person, "form": form, "refusal": refusal,
+            "rows": [(key, field, until, key in from_role) for key, field, until in form.rows()],
+            "expired": sorted(key for key, rule in rules.items() if not rule.is_active(now)),
+            "undeclared": sorted(key for key in rules if key not in declared),
+            "change_url": reverse("admin:people_person_change", args=[person.pk]),
+        })
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("studio")
