@@ -4,10 +4,12 @@ another person calls `ensure_may_manage`; role changes and grants call `ensure_n
 bot's token to someone else calls `ensure_may_hold_credentials_of`. See
 people.services.permission_rules for the grants and denials themselves."""
 
+from django.utils.dateparse import parse_datetime
+
 from config.errors import Forbidden
 from config.permissions import declared_permissions
 from people.models import Person
-from people.permissions import active_overrides, effective_permissions
+from people.permissions import active_overrides, effective_permissions, role_permissions
 
 
 def person_keys(person: Person, *, role: str | None = None, is_bot: bool | None = None,
@@ -54,3 +56,21 @@ def ensure_may_hold_credentials_of(*, acting_user: Person | None, person: Person
     if missing:
         raise Forbidden(f"{credential} would give you permissions you do not hold: {', '.join(missing)}.",
                         data={"permissions": missing})
+
+
+def ensure_grants_end_with_the_actors(*, acting_user: Person | None, grants: dict) -> None:
+    """Refuse (403) a grant that would outlast the actor's own hold on its key: someone holding a key only
+    through a grant that ends on a date gives it until that date at the latest, never for good. `grants` maps
+    each key given to its end (a datetime, or None for no end); holders of `persons.grant_any_permission` and
+    the system are not bound."""
+    if acting_user is None or not grants or acting_user.has_perm("persons.grant_any_permission"):
+        return
+    from_role = role_permissions(role=acting_user.role, is_bot=acting_user.is_bot)
+    own_ends = {key: parse_datetime(end) for key, (effect, end) in (acting_user.permission_overrides or {}).items()
+                if effect == "grant" and end is not None and key not in from_role}
+    too_long = sorted(key for key, end in grants.items()
+                      if key in own_ends and (end is None or end > own_ends[key]))
+    if too_long:
+        key = too_long[0]
+        raise Forbidden(f"You hold {key} only until {own_ends[key].isoformat()}: a grant you give ends by then.",
+                        data={"permissions": too_long})

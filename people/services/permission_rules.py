@@ -21,7 +21,12 @@ from audit.services import audit_record
 from config.errors import field_error
 from config.permissions import get_permission, is_declared
 from people.models import PermissionEffect, Person, PersonPermissionRule
-from people.services.escalation import ensure_may_manage, ensure_no_escalation, person_keys
+from people.services.escalation import (
+    ensure_grants_end_with_the_actors,
+    ensure_may_manage,
+    ensure_no_escalation,
+    person_keys,
+)
 from people.services.lifecycle import _reason
 from people.services.persons import person_locked_for_update
 
@@ -136,6 +141,8 @@ def person_set_permission_rules(*, acting_user: Person | None, person: Person, b
              if key not in before[PermissionEffect.GRANT] or before[PermissionEffect.GRANT][key] != moment}
     gained = person_keys(person, overrides=new_compact) - person_keys(person)
     ensure_no_escalation(acting_user=acting_user, gained=given | gained)
+    ensure_grants_end_with_the_actors(acting_user=acting_user,
+                                      grants={key: after[PermissionEffect.GRANT][key] for key in given})
 
     changes = {}
     for field, effect in (("granted", PermissionEffect.GRANT), ("denied", PermissionEffect.DENY)):

@@ -409,3 +409,24 @@ def test_hr_moves_no_sign_in_identity_of_someone_whose_keys_it_lacks(hr, admin):
                    format="json").status_code == 200
     assert client_for(admin).put(f"/api/data/persons/{production_manager.pk}", {"email": "mona2@example.com"},
                                  format="json").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_grant_given_ends_by_the_end_of_the_givers_own(admin, hr, user):
+    """HR holding `persons.delete` only until a date (a grant from an admin) may pass it on until that date at
+    the latest, never for good nor longer; a key its role holds it gives without an end."""
+    until = (timezone.now() + dt.timedelta(days=10)).replace(microsecond=0)
+    response = patch(client_for(admin), hr, {"granted": [{"key": "persons.delete", "expires_at": until.isoformat()}],
+                                             "reason": "clean-up week"})
+    assert response.status_code == 200, response.content
+    hr_api = client_for(Person.objects.get(pk=hr.pk))
+    for end in (None, (until + dt.timedelta(days=1)).isoformat()):
+        refused = patch(hr_api, user, {"granted": [{"key": "persons.delete", "expires_at": end}], "reason": "help"})
+        assert refused.status_code == 403 and "persons.delete" in refused.json()["message"], refused.content
+    assert not PersonPermissionRule.objects.filter(person=user).exists()
+    within = patch(hr_api, user, {"granted": [{"key": "persons.delete",
+                                               "expires_at": (until - dt.timedelta(days=1)).isoformat()},
+                                              "persons.invite"], "reason": "help"})
+    assert within.status_code == 200, within.content
+    assert set(PersonPermissionRule.objects.filter(person=user).values_list("key", flat=True)) == {
+        "persons.delete", "persons.invite"}
