@@ -183,6 +183,7 @@ def _directory_password_matches(person: Person, password: str) -> bool:
                                         ldap_uid=person.ldap_uid)
     except (DirectoryError, LdapConfigError) as exc:
         logger.warning("LDAP sign-in of person %s refused: the directory did not answer: %s", person.pk, exc)
+        _spend_a_password_check(password)  # see auth_login: no faster than a refusal of an unknown identifier
         _audit_refusal(person, "directory unavailable")
         raise LoginRefused(400, {"login": False}) from None
 
@@ -200,6 +201,9 @@ def auth_login(*, identifier: str, password: str) -> Person:
             raise LoginRefused(400, LOCKED_OUT)
         if signs_in_with_directory:
             if not _directory_password_matches(person, password):
+                # A refusal of an unknown identifier costs one password hash: so does this one, so that a
+                # quick answer does not tell that the account exists (the directory's round trip comes on top).
+                _spend_a_password_check(password)
                 record_login_failure(person)
                 _audit_refusal(person, "wrong directory password")
                 raise LoginRefused(400, {"login": False})

@@ -149,3 +149,19 @@ def test_a_reset_link_is_never_mailed_to_a_directory_person(ada):
         passwords.password_reset_request(email=person.email)
     assert list(OutboxEmail.objects.filter(kind="password_reset").values_list("to", flat=True)) == [local.email]
     assert not PasswordResetToken.objects.filter(person=ada).exists()
+
+
+def test_a_refused_directory_password_costs_a_password_hash_as_an_unknown_identifier_does(ada, monkeypatch):
+    """Timing must not tell an LDAP account from nobody: each refusal checks one password hash."""
+    from people.services import sign_in
+
+    checks = []
+    real_check = sign_in.check_password
+    monkeypatch.setattr(sign_in, "check_password", lambda *args, **kwargs: checks.append(1) or real_check(
+        *args, **kwargs))
+    answers = {}
+    for identifier in (ADA_EMAIL, "nobody@roster-studio.io"):
+        checks.clear()
+        response = login(identifier, "not-it")
+        answers[identifier] = (response.status_code, response.json(), len(checks))
+    assert answers[ADA_EMAIL] == answers["nobody@roster-studio.io"] == (400, {"login": False}, 1)
