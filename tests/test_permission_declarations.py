@@ -1,6 +1,8 @@
 """Permissions cannot be forgotten: every API action names its permission, every named key is declared (a
 system check at start-up), the DRF permission class fails closed, and the admin's screens follow the table."""
 
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -220,3 +222,37 @@ def test_an_inactive_person_holds_no_keys(admin):
     admin.active = False  # the answer above is cached on the object: deactivation must still win
     assert not admin.has_perm("persons.create")
     assert not admin.has_perm("persons.view")
+
+
+# Where a role is named on purpose: who a demo or a seeded history is, a column's default, the import format.
+ROLE_NAMES_ALLOWED_IN = {
+    "people/management/commands/seed_demo.py", "people/models.py", "timetracking/seeding.py",
+    "timetracking/importing/files.py",
+}
+ROLE_NAME_CHECK = re.compile(
+    r"\.role\s*(==|!=|\bin\b|\bnot in\b)|\bRole\.(ADMIN|MANAGER|SUPERVISOR|USER|CLIENT|VENDOR|HR)\b|role__in"
+    r"|role\s*=\s*[\"'](admin|manager|supervisor|user|client|vendor|hr)[\"']")
+
+
+def test_no_code_decides_by_role_name():
+    """Issue 7: every view and service asks the permission table (person.has_perm, people.services.escalation),
+    never a role name, so a grant or a denial is seen everywhere. A line that names a role to decide something
+    fails here."""
+    root = Path(__file__).resolve().parent.parent
+    offending = []
+    for app in ("config", "people", "departments", "timetracking", "quotas", "audit", "notifications"):
+        for source in sorted((root / app).rglob("*.py")):
+            relative = source.relative_to(root).as_posix()
+            if "/migrations/" in relative or relative in ROLE_NAMES_ALLOWED_IN:
+                continue
+            for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+                if ROLE_NAME_CHECK.search(line.split("#", 1)[0]):
+                    offending.append(f"{relative}:{number}: {line.strip()}")
+    assert offending == []
+
+
+def test_the_role_name_check_sees_what_it_refuses():
+    for line in ('if person.role == Role.ADMIN:', 'if viewer.role in ("admin", "hr"):',
+                 'Person.objects.filter(role__in=[...])', 'queryset.filter(role="manager")'):
+        assert ROLE_NAME_CHECK.search(line), line
+    assert not ROLE_NAME_CHECK.search('if viewer.has_perm("persons.view_hr_data_all"):')

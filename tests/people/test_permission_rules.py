@@ -430,3 +430,21 @@ def test_a_grant_given_ends_by_the_end_of_the_givers_own(admin, hr, user):
     assert within.status_code == 200, within.content
     assert set(PersonPermissionRule.objects.filter(person=user).values_list("key", flat=True)) == {
         "persons.delete", "persons.invite"}
+
+
+@pytest.mark.django_db
+def test_zou_s_admin_to_admin_rules_follow_the_keys_not_the_role_name(admin, user):
+    """Zou refuses an admin setting another admin's password or turning off their 2FA: Roster asks whether the
+    target holds those keys, so a person granted them is covered like an admin."""
+    assert patch(client_for(admin), user, {"granted": ["persons.set_password", "persons.disable_two_factor"],
+                                           "reason": "second HR tools operator"}).status_code == 200
+    Person.objects.filter(pk=user.pk).update(totp_enabled=True)
+    api = client_for(AdminFactory())
+    refused = api.post(f"/api/actions/persons/{user.pk}/change-password",
+                       {"password": "an0ther-Passw0rd!", "password_2": "an0ther-Passw0rd!"}, format="json")
+    assert refused.status_code == 400 and "admin" in refused.json()["message"], refused.content
+    refused = api.delete(f"/api/actions/persons/{user.pk}/disable-two-factor-authentication")
+    assert refused.status_code == 400 and "2FA" in refused.json()["message"], refused.content
+    # Without the grants, the same admin may.
+    assert patch(client_for(admin), user, {"granted": [], "reason": "done"}).status_code == 200
+    assert api.delete(f"/api/actions/persons/{user.pk}/disable-two-factor-authentication").status_code == 200
