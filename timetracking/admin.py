@@ -14,6 +14,7 @@ from unfold.contrib.filters.admin import (
     RelatedDropdownFilter,
 )
 
+from audit.admin import AuditHistoryAdmin
 from config.admin import RosterModelAdmin
 from people.models import Person
 from timetracking import services
@@ -76,7 +77,8 @@ class PersonLinksAdmin(RosterModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(PersonLinksAdmin):
+class ProjectAdmin(AuditHistoryAdmin, PersonLinksAdmin):
+    audit_target_type = "project"  # History: who joined or left the team, and who decided it
     permission_keys = {"view": "projects.view_all", "add": "projects.create", "change": "projects.change",
                        "delete": "projects.delete"}
     sidebar_icon = "movie"
@@ -147,7 +149,8 @@ class EntityAdmin(RosterModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(PersonLinksAdmin):
+class TaskAdmin(AuditHistoryAdmin, PersonLinksAdmin):
+    audit_target_type = "task"  # History: who was assigned or taken off the task
     permission_keys = {"view": "projects.view_all", "add": "tasks.create", "change": "tasks.change_any_department",
                        "delete": "tasks.delete"}
     sidebar_icon = "task_alt"

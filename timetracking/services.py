@@ -94,13 +94,17 @@ def _rows_by_ids(model: type[models.Model], field: str, ids: Iterable) -> list:
     return [rows[value] for value in wanted]
 
 
-def _set_links(link_model, *, owner_field: str, owner, other_field: str, others: list) -> None:
-    """Replace an owner's links (a project's team, a task's assignees) by `others`, keeping those still there."""
-    keep = [other.pk for other in others]
-    link_model.objects.filter(**{owner_field: owner}).exclude(**{f"{other_field}__in": keep}).delete()
-    existing = set(link_model.objects.filter(**{owner_field: owner}).values_list(f"{other_field}_id", flat=True))
+def _set_links(link_model, *, owner_field: str, owner, other_field: str, others: list) -> list | None:
+    """Replace an owner's links (a project's team, a task's assignees) by `others`, keeping those still there.
+    Returns the ids before and after (sorted text, as an audit row keeps them), or None when nothing changed."""
+    before = set(link_model.objects.filter(**{owner_field: owner}).values_list(f"{other_field}_id", flat=True))
+    wanted = {other.pk: other for other in others}
+    if set(wanted) == before:
+        return None
+    link_model.objects.filter(**{owner_field: owner, f"{other_field}_id__in": before - set(wanted)}).delete()
     link_model.objects.bulk_create([link_model(**{owner_field: owner, other_field: other})
-                                    for other in others if other.pk not in existing])
+                                    for pk, other in wanted.items() if pk not in before])
+    return [sorted(str(pk) for pk in before), sorted(str(pk) for pk in wanted)]
 
 
 # Catalogs: project statuses, entity types, task types, task statuses --------------------------------
@@ -173,10 +177,14 @@ PROJECT_RELATIONS = ("asset_types", "task_types", "task_statuses")
 RELATION_MODELS = {"asset_types": EntityType, "task_types": TaskType, "task_statuses": TaskStatus}
 
 
-def _project_relations(project: Project, relations: dict[str, Any]) -> None:
+def _project_relations(project: Project, relations: dict[str, Any], *, acting_user) -> None:
     if relations.get("team") is not None:
         team = _rows_by_ids(Person, "team", relations["team"])
-        _set_links(ProjectPersonLink, owner_field="project", owner=project, other_field="person", others=team)
+        changed = _set_links(ProjectPersonLink, owner_field="project", owner=project, other_field="person",
+                             others=team)
+        if changed is not None:  # who joins or leaves a production's team, and who decided it
+            audit_record(actor=acting_user, action="project.team_changed", target=project, target_type="project",
+                         changes={"team": changed})
     for name in PROJECT_RELATIONS:
         if relations.get(name) is not None:
             getattr(project, name).set(_rows_by_ids(RELATION_MODELS[name], name, relations[name]))
@@ -193,7 +201,7 @@ def project_create(*, acting_user, data: dict[str, Any]) -> Project:
     if data.get("project_status") is None:
         data["project_status"] = project_status_get_or_create(OPEN)
     project = _save_validated(Project(**data))
-    _project_relations(project, relations)
+    _project_relations(project, relations, acting_user=acting_user)
     return project
 
 
@@ -204,7 +212,7 @@ def project_update(*, acting_user, project: Project, data: dict[str, Any]) -> Pr
         data["project_status"] = project_status_get_or_create(OPEN)
     _assign(project, data)
     _save_validated(project)
-    _project_relations(project, relations)
+    _project_relations(project, relations, acting_user=acting_user)
     return project
 
 
@@ -383,13 +391,16 @@ def task_create(*, acting_user, data: dict[str, Any]) -> Task:
     task_apply_status(task, task.task_status, previous_status_id=None)
     _save_validated(task)
     if relations.get("assignees") is not None:
-        _set_task_assignees(task, relations["assignees"])
+        _set_task_assignees(task, relations["assignees"], acting_user=acting_user)
     return task
 
 
-def _set_task_assignees(task: Task, ids) -> None:
+def _set_task_assignees(task: Task, ids, *, acting_user) -> None:
     persons = _rows_by_ids(Person, "assignees", ids)
-    _set_links(TaskPersonLink, owner_field="task", owner=task, other_field="person", others=persons)
+    changed = _set_links(TaskPersonLink, owner_field="task", owner=task, other_field="person", others=persons)
+    if changed is not None:  # who was given or taken off the work, and by whom
+        audit_record(actor=acting_user, action="task.assignees_changed", target=task, target_type="task",
+                     changes={"assignees": changed})
 
 
 @transaction.atomic
@@ -403,7 +414,7 @@ def task_update(*, acting_user, task: Task, data: dict[str, Any]) -> Task:
     task_apply_status(task, task.task_status, previous_status_id=previous_status_id)
     _save_task(task)
     if relations.get("assignees") is not None:
-        _set_task_assignees(task, relations["assignees"])
+        _set_task_assignees(task, relations["assignees"], acting_user=acting_user)
     return task
 
 

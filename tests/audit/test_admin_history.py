@@ -22,7 +22,7 @@ from people.permissions import RosterPermissionBackend
 from quotas.models import QuotaTarget
 from tests.conftest import client_for, make_person
 from tests.people.test_admin_and_commands import person_form
-from timetracking.models import TaskType
+from timetracking.models import Project, Task, TaskType
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +185,6 @@ def test_every_audited_target_with_a_screen_shows_its_trail_as_history():
                if isinstance(model_admin, AuditHistoryAdmin)}
     assert "" not in screens
     assert set(screens) == written - TARGETS_WITHOUT_A_SCREEN
-    assert screens == {"person": Person, "quota_target": QuotaTarget,
+    assert screens == {"person": Person, "quota_target": QuotaTarget, "project": Project, "task": Task,
                        **{name: model for model, name in CATALOG_AUDIT_NAMES.items()}}
     assert {"department", "salary_scale", "organisation"} <= set(screens)

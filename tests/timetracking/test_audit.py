@@ -52,3 +52,30 @@ def test_someone_elses_time_changed_by_a_manager_is_audited(manager, user, task)
         action__startswith="person.").order_by("id")
     assert first.changes["duration"] == [0.0, 60.0] and second.changes["duration"] == [60.0, 90.0]
     assert deleted.changes["duration"] == [90.0, None]
+
+
+def test_a_teams_and_a_tasks_people_changes_are_one_audit_row_each(admin, admin_api, user, manager, task):
+    """Who joins or leaves a production's team, and who is given or taken off a task, is "what an admin did to
+    whom": one row per change, through the API as through the admin; sending the same people back writes
+    nothing."""
+    project = task.project
+    newcomer = type(user).objects.create(first_name="Nina", last_name="New", email="nina@example.com")
+    assert admin_api.put(f"/api/data/projects/{project.pk}", {"team": [str(manager.pk), str(newcomer.pk)]},
+                         format="json").status_code == 200
+    assert admin_api.put(f"/api/data/projects/{project.pk}", {"team": [str(newcomer.pk), str(manager.pk)]},
+                         format="json").status_code == 200  # the same team in another order: no change
+    # The fixture's team and assignment were set by the system (no actor): a row each, then the admin's.
+    assert list(AuditEntry.objects.filter(action="project.team_changed").values_list("actor_id", flat=True)
+                .order_by("id")) == [None, admin.pk]
+    team_row = AuditEntry.objects.filter(action="project.team_changed").latest("id")
+    assert (team_row.actor_id, team_row.target_type, team_row.target_id) == (admin.pk, "project", str(project.pk))
+    assert team_row.changes == {"team": [sorted([str(manager.pk), str(user.pk)]),
+                                         sorted([str(manager.pk), str(newcomer.pk)])]}
+    assert admin_api.put(f"/api/data/tasks/{task.pk}", {"assignees": [str(newcomer.pk)]},
+                         format="json").status_code == 200
+    assert admin_api.put(f"/api/data/tasks/{task.pk}", {"assignees": [str(newcomer.pk)]},
+                         format="json").status_code == 200
+    [assignment] = AuditEntry.objects.filter(action="task.assignees_changed", target_id=str(task.pk),
+                                             actor_id=admin.pk)
+    assert assignment.actor_id == admin.pk
+    assert assignment.changes == {"assignees": [[str(user.pk)], [str(newcomer.pk)]]}
