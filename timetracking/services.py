@@ -325,6 +325,19 @@ def shot_remove(*, acting_user, shot: Entity, force: bool = False) -> Entity:
     return shot
 
 
+def _entity_descendant_ids(entity: Entity) -> list:
+    """Every entity under `entity`, at any depth, one query per level. The generic entity routes accept any
+    parent in the same project (an entity under a shot makes a fourth level), so the depth is not assumed;
+    the ids seen stop a loop of parents (the ancestor check looks only a few levels up)."""
+    seen = {entity.pk}
+    level = [entity.pk]
+    while level:
+        level = [pk for pk in Entity.objects.filter(parent_id__in=level).values_list("pk", flat=True)
+                 if pk not in seen]
+        seen.update(level)
+    return [pk for pk in seen if pk != entity.pk]
+
+
 @transaction.atomic
 def entity_tree_remove(*, acting_user, entity: Entity, force: bool = False) -> None:
     """Zou's remove_episode and remove_sequence: without `force` only the entity goes, and anything linked
@@ -333,11 +346,11 @@ def entity_tree_remove(*, acting_user, entity: Entity, force: bool = False) -> N
     _check_project_access(acting_user, entity.project)
     kind = entity.entity_type.name.lower()
     if force:
-        children = list(Entity.objects.filter(parent=entity).values_list("pk", flat=True))
-        grandchildren = list(Entity.objects.filter(parent_id__in=children).values_list("pk", flat=True))
-        _entity_tree_tasks_delete([entity.pk, *children, *grandchildren])
-        Entity.objects.filter(pk__in=grandchildren).delete()
-        Entity.objects.filter(pk__in=children).delete()
+        descendants = _entity_descendant_ids(entity)
+        _entity_tree_tasks_delete([entity.pk, *descendants])
+        # One delete for the whole subtree: the parent links between its rows (RESTRICT) hold nothing back
+        # when both ends go together, whatever the depth.
+        Entity.objects.filter(pk__in=descendants).delete()
     _delete(entity, linked_message=f"Some data are still linked to this {kind}.")
 
 

@@ -225,3 +225,23 @@ def test_scenes(manager, vendor, project):
     assert_field_error(api.post(f"/api/data/projects/{project.pk}/scenes",
                                 {"name": "SC02", "sequence_id": str(elsewhere.pk)}, format="json"), "sequence_id")
     assert client_for(vendor).get("/api/data/scenes/all").json() == []  # none assigned to them
+
+
+def test_a_forced_episode_delete_takes_every_level_under_it(manager, user, project):
+    # The generic entity routes accept any parent in the project: an entity under a shot is a fourth level,
+    # which the forced delete used to leave behind, its RESTRICT link then refusing the forced delete (400).
+    api = client_for(manager)
+    episode = kind(project, "Episode", "EP01")
+    shot = kind(project, "Shot", "SH01", parent=kind(project, "Sequence", "SE01", parent=episode))
+    response = api.post("/api/data/entities", {
+        "name": "SH01-insert", "project_id": str(project.pk), "entity_type_id": str(entity_type("Shot").pk),
+        "parent_id": str(shot.pk)}, format="json")
+    assert response.status_code == 201, response.content
+    below_shot = Entity.objects.get(pk=response.json()["id"])
+    task = TaskFactory(entity=below_shot, assignees=[user])
+    _logged(task, user, 5, 60)
+
+    assert api.delete(f"/api/data/episodes/{episode.pk}?force=true").status_code == 204
+    assert not Entity.objects.filter(project=project).exists()
+    assert not Task.objects.filter(pk=task.pk).exists() and not TimeSpent.objects.exists()
+    assert totals.verify() == []
