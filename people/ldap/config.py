@@ -34,7 +34,8 @@ class DeactivationLimit:
             value = float(number) if percent else int(number)
         except ValueError:
             raise LdapConfigError(f"{name} must be a count (5) or a percentage (10%), got {text!r}.") from None
-        if value < 0 or (percent and value > 100):
+        # float() also reads 'nan', which passes both comparisons and then fails the run's arithmetic.
+        if not math.isfinite(value) or value < 0 or (percent and value > 100):
             raise LdapConfigError(f"{name} must be a count (5) or a percentage (10%), got {text!r}.")
         return cls(value=value, percent=percent)
 

@@ -40,7 +40,7 @@ def test_the_deactivation_limit(raw, persons, allowed):
     assert DeactivationLimit.parse(raw).allowed(persons) == allowed
 
 
-@pytest.mark.parametrize("raw", ["ten", "-1", "150%", "1.5", ""])
+@pytest.mark.parametrize("raw", ["ten", "-1", "150%", "1.5", "", "nan%", "NaN %"])
 def test_a_bad_deactivation_limit_is_named(raw):
     with pytest.raises(LdapConfigError, match="--max-deactivate must be a count"):
         DeactivationLimit.parse(raw, name="--max-deactivate")
