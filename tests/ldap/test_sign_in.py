@@ -102,7 +102,11 @@ def test_the_login_is_escaped_in_the_directory_search(directory, db):
         "first_name": "Intruder", "desktop_login": "ada)(uid=*", "authentication_method": "ldap"}).person
     assert intruder.active
     assert login("ada)(uid=*", ADA_PASSWORD).json() == {"login": False}
-    assert login("*", ADA_PASSWORD).json() == {"login": False}
+    # A wildcard alone matches every entry (refused as ambiguous even unescaped); one that matches ada's
+    # entry only would, unescaped, let ada's password open this account.
+    person_create(acting_user=None, data={"first_name": "Wildcard", "desktop_login": "ad*",
+                                          "authentication_method": "ldap"})
+    assert login("ad*", ADA_PASSWORD).json() == {"login": False}
 
 
 def test_an_entry_that_is_not_the_persons_own_is_refused(ada):
