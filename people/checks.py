@@ -100,3 +100,22 @@ def check_permission_table(app_configs=None, **kwargs):
             errors.append(checks.Error(f"{owner} requires {key!r} for {right!r}, a permission declared nowhere",
                                        obj=owner, id="people.E004"))
     return errors
+
+
+LOOPBACK_HOSTS = ("127.", "localhost", "[::1]")
+
+
+def check_ldap_transport(app_configs=None, **kwargs):
+    """Sign-in sends each LDAP person's password to the directory: over plain `ldap://` to another host, without
+    StartTLS, anyone on the path reads it. A warning, not an error: some sites tunnel the link themselves."""
+    from django.conf import settings
+
+    url = (settings.LDAP_URL or "").strip().lower()
+    if not url.startswith("ldap://") or settings.LDAP_START_TLS:
+        return []
+    host = url[len("ldap://"):]
+    if host.startswith(LOOPBACK_HOSTS):
+        return []
+    return [checks.Warning(
+        "LDAP_URL is a plain ldap:// URL to another host and LDAP_START_TLS is off: directory sign-ins would send "
+        "passwords in clear.", hint="Use an ldaps:// URL, or set LDAP_START_TLS=1.", id="people.W001")]

@@ -56,3 +56,17 @@ def test_start_tls_on_an_ldaps_url_is_a_setting_error(directory, settings):
     settings.LDAP_URL, settings.LDAP_START_TLS = directory.ldaps_url, True
     with pytest.raises(LdapConfigError, match="LDAP_START_TLS"):
         ldap_config()
+
+
+@pytest.mark.parametrize(("url", "start_tls", "warned"), [
+    ("ldap://ldap.studio.example", False, True),
+    ("ldap://ldap.studio.example", True, False),
+    ("ldaps://ldap.studio.example", False, False),
+    ("ldap://127.0.0.1:3890", False, False),
+    ("", False, False),
+])
+def test_a_plain_ldap_url_to_another_host_is_warned_about(settings, url, start_tls, warned):
+    from people.checks import check_ldap_transport
+
+    settings.LDAP_URL, settings.LDAP_START_TLS = url, start_tls
+    assert [warning.id for warning in check_ldap_transport()] == (["people.W001"] if warned else [])
